@@ -1,0 +1,118 @@
+/*
+ * config.h - every runtime setting, with built-in defaults (limits.h) so the
+ * sensor runs without a config file.
+ *
+ * YAML layout (keys are lowercase with dashes; see man/imsentry.yaml.5):
+ *
+ *   capture:   snaplen, promisc, buffer-size, timeout-ms, checksum-validation
+ *   defrag:    memcap, max-trackers, max-frags, timeout, policy
+ *   flow:      hash-size, max-flows, memcap,
+ *              timeouts: {tcp-new, tcp-established, tcp-closed, udp-new,
+ *                         udp-established, other}
+ *   home-networks: [CIDR, ...]
+ *   outputs:   eve: {filename, buffer-size, types: {alert, flow, stats, anomaly},
+ *                    anomaly-max-per-type}
+ *   stats:     interval
+ *   logging:   level
+ *
+ * config_load() rejects unknown keys and bad values with "file:line:col: msg".
+ */
+#ifndef IMSENTRY_CONFIG_H
+#define IMSENTRY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "imsentry/limits.h"
+
+/* How overlapping fragments / segments are resolved (Suricata's target policies). */
+enum overlap_policy {
+    OVERLAP_FIRST = 0,   /* the first copy of a byte wins */
+    OVERLAP_LAST = 1,    /* the last copy of a byte wins */
+    OVERLAP_BSD = 2,     /* BSD: the earlier data wins unless the new piece starts before it */
+    OVERLAP_LINUX = 3,   /* Linux: like BSD, but a new piece at the same offset wins */
+    OVERLAP_WINDOWS = 4, /* Windows: the earlier data wins */
+    OVERLAP_SOLARIS = 5  /* Solaris: the new data wins unless it starts at or after the old */
+};
+
+/* When to distrust packets whose checksums are wrong. */
+enum csum_mode {
+    CSUM_MODE_AUTO = 0, /* decided per capture and flow direction (offload tolerated) */
+    CSUM_MODE_YES = 1,  /* bad checksum = packet not inspected */
+    CSUM_MODE_NO = 2    /* checksums ignored */
+};
+
+/* A CIDR block. */
+struct cidr {
+    uint8_t family;  /* 4 or 6 */
+    uint8_t addr[16]; /* network byte order, masked to prefix */
+    uint8_t prefix;  /* prefix length in bits */
+};
+
+struct config {
+    /* capture */
+    uint32_t snaplen;         /* live capture bytes per packet */
+    bool promisc;             /* put the interface in promiscuous mode */
+    uint32_t buffer_size;     /* kernel capture buffer, bytes */
+    uint32_t timeout_ms;      /* libpcap read timeout */
+    enum csum_mode csum_mode; /* capture.checksum-validation */
+
+    /* defrag */
+    uint64_t defrag_memcap;       /* bytes in all datagrams under reassembly */
+    uint32_t defrag_max_trackers; /* datagrams under reassembly at once */
+    uint32_t defrag_max_frags;    /* fragments per datagram */
+    uint32_t defrag_timeout;      /* seconds of packet time */
+    enum overlap_policy defrag_policy; /* overlap resolution */
+
+    /* flow */
+    uint32_t flow_hash_size;  /* hash buckets */
+    uint32_t flow_max;        /* flows at once */
+    uint64_t flow_memcap;     /* bytes of flow state */
+    uint32_t to_tcp_new;      /* idle seconds: TCP before the handshake completes */
+    uint32_t to_tcp_established; /* idle seconds: established TCP */
+    uint32_t to_tcp_closed;   /* idle seconds: TCP after FIN/RST */
+    uint32_t to_udp_new;      /* idle seconds: UDP seen one way only */
+    uint32_t to_udp_established; /* idle seconds: UDP seen both ways */
+    uint32_t to_other;        /* idle seconds: ICMP and other protocols */
+
+    /* home networks */
+    struct cidr home_nets[LIM_HOME_NETS]; /* RFC 1918, RFC 6598, fc00::/7 by default */
+    unsigned n_home_nets;                 /* entries used */
+
+    /* outputs */
+    char eve_filename[256];   /* file name inside the log directory */
+    uint32_t eve_buffer_size; /* stdio buffer bytes */
+    bool eve_alert;           /* write alert events */
+    bool eve_flow;            /* write flow events */
+    bool eve_stats;           /* write stats events */
+    bool eve_anomaly;         /* write anomaly events */
+    uint32_t anomaly_max_per_type; /* anomaly events per type per run */
+    uint32_t stats_interval;  /* seconds between stats events, live */
+
+    int log_level;            /* enum log_level */
+};
+
+/* Fills cfg with the built-in defaults. */
+void config_defaults(struct config *cfg);
+
+/*
+ * Loads a YAML file over the defaults already in cfg.  On error returns a
+ * negative IMS_E* code and writes "file:line:col: message" into err.
+ */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* Parses "10.0.0.0/8" or "fc00::/7"; 0 on success. */
+int cidr_parse(const char *text, struct cidr *out);
+
+/* True when the address (family 4 or 6, 16 bytes) is inside the block. */
+bool cidr_contains(const struct cidr *c, uint8_t family, const uint8_t addr[16]);
+
+/* True when the address is in one of cfg's home networks. */
+bool config_is_home(const struct config *cfg, uint8_t family, const uint8_t addr[16]);
+
+/* Names of policies and modes, for messages and the man page. */
+const char *overlap_policy_name(enum overlap_policy p);
+int overlap_policy_parse(const char *name, enum overlap_policy *out);
+
+#endif
