@@ -294,6 +294,12 @@ static bool run_source(const struct options *o, struct run_totals *rt, struct wo
             worker_packet(w, &pkt);
             if (++n % MAIN_CLOCK_EVERY != 0 && !g_reopen)
                 continue;
+        } else if (cs == CAPTURE_TIMEOUT) {
+            struct timespec ts;
+
+            /* an idle link: wall clock stands in for packet time so flows still expire */
+            clock_gettime(CLOCK_REALTIME, &ts);
+            worker_tick(w, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
         } else if (cs == CAPTURE_EOF) {
             return true;
         } else if (cs == CAPTURE_ERROR) {

@@ -67,6 +67,12 @@ void worker_free(struct worker *w);
 /* Runs one captured packet through the pipeline and the packet-time timers. */
 void worker_packet(struct worker *w, struct packet *pkt);
 
+/*
+ * Live capture with no traffic: advances packet time to now_us (wall clock)
+ * so idle flows still time out.  Ignored when now_us is not ahead.
+ */
+void worker_tick(struct worker *w, int64_t now_us);
+
 /* Ends every open flow now (flow events written); used at shutdown. */
 void worker_flush(struct worker *w);
 

@@ -80,6 +80,14 @@ static void worker_timers(struct worker *w, int64_t now)
     w->next_timer = now + WORKER_TIMER_US;
 }
 
+void worker_tick(struct worker *w, int64_t now_us)
+{
+    if (now_us <= w->last_ts)
+        return;
+    w->last_ts = now_us;
+    worker_timers(w, now_us);
+}
+
 void worker_packet(struct worker *w, struct packet *pkt)
 {
     enum decode_result res;
