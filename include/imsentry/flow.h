@@ -70,6 +70,9 @@ enum app_proto {
 /* EVE name of an app_proto ("aim", "http-proxy" ...); NULL for UNKNOWN. */
 const char *app_proto_name(enum app_proto p);
 
+/* 64-bit words in a flow's canonical key (two addresses, ports, VLANs, protocol). */
+#define FLOW_KEY_WORDS 6
+
 struct flow {
     /* identity, oriented client -> server */
     struct ip_addr cli_ip;   /* client address */
@@ -106,7 +109,13 @@ struct flow {
     struct flow *hnext;      /* next flow in the same hash bucket */
     struct flow *lru_prev;   /* less recently used */
     struct flow *lru_next;   /* more recently used */
-    uint32_t hash;           /* key hash (direction-independent) */
+    uint32_t hash;           /* key hash (direction-independent, keyed per table) */
+
+    /* table internals (src/flow only) */
+    uint64_t key[FLOW_KEY_WORDS]; /* canonical key, lower endpoint first: one compare per probe */
+    bool cli_is_lo;          /* the client is the key's lower endpoint */
+    uint8_t tclass;          /* timeout class = LRU list the flow is on */
+    uint8_t dflags[2];       /* per-direction handshake/close marks, by enum flow_dir */
 };
 
 /* Called for every flow as it ends (timeout, eviction, shutdown), before it is freed. */
@@ -153,5 +162,32 @@ void flow_set_client(struct flow *f, enum flow_dir client_is);
  */
 void community_id_v1(uint8_t proto, const struct ip_addr *a, uint16_t ap,
                      const struct ip_addr *b, uint16_t bp, char *out, unsigned outlen);
+
+/*
+ * Additions (flow stage).
+ *
+ * community_id_v1() details: a is the packet's source, b its destination.
+ * For ICMP (1) and ICMPv6 (58) ap is the type and bp the code; they are
+ * mapped to port equivalents with the spec's request/reply tables (one-way
+ * types keep the packet's direction).  Ports are hashed for TCP, UDP and
+ * SCTP only; other protocols hash addresses and protocol.  Mixed or unset
+ * address families give "" (the spec's "no ID").
+ *
+ * Memory: flow.memuse counts sizeof(struct flow) per tracked flow plus what
+ * later stages report for state hanging off flows.  Reaching flow.memcap
+ * evicts the least recently used flow when a new flow is needed.
+ */
+
+/* Adds delta (negative to release) bytes of per-flow state to flow.memuse. */
+void flow_table_mem_add(struct flow_table *ft, int64_t delta);
+
+/* Bytes counted in flow.memuse now. */
+uint64_t flow_table_memuse(const struct flow_table *ft);
+
+/* True when n more bytes keep flow.memuse within flow.memcap. */
+bool flow_table_mem_fits(const struct flow_table *ft, uint64_t n);
+
+/* Flow-unique 51-bit id (never 0) from a canonical key, start time and creation counter. */
+uint64_t flow_id_make(const uint64_t key[FLOW_KEY_WORDS], int64_t start_us, uint64_t counter);
 
 #endif

@@ -55,4 +55,52 @@
 /* Most MPLS labels walked per packet. */
 #define LIM_MPLS_LABELS 16
 
+/*
+ * --- flow table (src/flow): internal sizes, not config keys ---
+ */
+/* Flow records allocated at once when the flow pool runs dry (no per-packet malloc). */
+#define LIM_FLOW_POOL_CHUNK 1024
+/* Most flows evicted (LRU) to admit one new flow under flow.memcap pressure. */
+#define LIM_FLOW_EVICT_PER_PACKET 8
+/* Largest flow hash (buckets): flow.hash-size beyond this is clamped. */
+#define LIM_FLOW_HASH_SIZE_MAX (1u << 26)
+
+/*
+ * ---- config: accepted ranges of config values (src/util/util_config.c) ----
+ * A value outside its range is rejected at load with file:line:col, so a
+ * typo cannot starve or explode the sensor.  man/imsentry.yaml.5 lists them.
+ */
+/* Largest config file read, bytes (a config is a few KB; this stops runaway input). */
+#define LIM_CFG_FILE_MAX (1024u * 1024)
+/* capture.snaplen range: a minimal Ethernet+IPv6+TCP header up to a 256 KiB jumbo. */
+#define LIM_CFG_SNAPLEN_MIN 64
+#define LIM_CFG_SNAPLEN_MAX 262144
+/* capture.buffer-size range, bytes (libpcap takes an int: stay well below INT_MAX). */
+#define LIM_CFG_CAPTURE_BUFFER_MIN (64u * 1024)
+#define LIM_CFG_CAPTURE_BUFFER_MAX (1024u * 1024 * 1024)
+/* capture.timeout-ms range (0 would mean "block forever" and stop the timers). */
+#define LIM_CFG_CAPTURE_TIMEOUT_MS_MIN 1
+#define LIM_CFG_CAPTURE_TIMEOUT_MS_MAX 60000
+/* defrag.memcap and flow.memcap range, bytes. */
+#define LIM_CFG_MEMCAP_MIN (64ull * 1024)
+#define LIM_CFG_MEMCAP_MAX (1024ull * 1024 * 1024 * 1024)
+/* defrag.max-trackers, flow.hash-size and flow.max-flows upper bound (entries). */
+#define LIM_CFG_ENTRIES_MAX (1u << 26)
+/* defrag.max-frags range: a 64 KiB datagram in 8-byte pieces is 8192 fragments. */
+#define LIM_CFG_DEFRAG_FRAGS_MIN 2
+#define LIM_CFG_DEFRAG_FRAGS_MAX 8192
+/* Every duration key (timeouts, stats.interval): 1 second up to one day. */
+#define LIM_CFG_SECONDS_MIN 1
+#define LIM_CFG_SECONDS_MAX 86400
+/* outputs.eve.buffer-size range, bytes. */
+#define LIM_CFG_EVE_BUFFER_MIN 4096u
+#define LIM_CFG_EVE_BUFFER_MAX (64u * 1024 * 1024)
+/* outputs.eve.anomaly-max-per-type upper bound (0 = write none). */
+#define LIM_CFG_ANOMALY_EVENTS_MAX 1000000
+/* Longest outputs.eve.filename, bytes (struct config keeps it with its NUL). */
+#define LIM_CFG_FILENAME_MAX 255
+/* Most keys in one config section (duplicate detection uses one slot per key). */
+#define LIM_CFG_KEYS_PER_SECTION 32
+/* ---- end of config block ---- */
+
 #endif
