@@ -178,6 +178,17 @@ void community_id_v1(uint8_t proto, const struct ip_addr *a, uint16_t ap,
  * evicts the least recently used flow when a new flow is needed.
  */
 
+/*
+ * flow_set_client(f, client_is): client_is names the current direction
+ * whose sender is really the client; FLOW_TOCLIENT swaps the endpoints and
+ * every per-direction counter, FLOW_TOSERVER changes nothing.  ICMP flows
+ * keep cli_port/srv_port as type/code.  Later packets get directions in the
+ * new orientation.
+ *
+ * A TCP RST or FIN with a bad checksum, from a side that has sent segments
+ * with good ones, does not close the flow (insertion attempt).
+ */
+
 /* Adds delta (negative to release) bytes of per-flow state to flow.memuse. */
 void flow_table_mem_add(struct flow_table *ft, int64_t delta);
 

@@ -99,9 +99,11 @@ static uint8_t flow_tclass_of(const struct flow *f)
     }
 }
 
+/* True when now_us is at least the class timeout past the flow's last packet (no overflow). */
 static bool flow_expired(const struct flow_table *ft, const struct flow *f, int64_t now_us)
 {
-    return now_us - f->last_us >= ft->to_us[f->tclass];
+    return now_us >= f->last_us &&
+           (uint64_t)now_us - (uint64_t)f->last_us >= (uint64_t)ft->to_us[f->tclass];
 }
 
 /* ---- LRU lists ---- */
@@ -364,12 +366,21 @@ static struct flow *flow_create(struct flow_table *ft, const struct packet *pkt,
 
 /* ---- per-packet update ---- */
 
-/* TCP: handshake orientation, counters of SYN/SYN-ACK/RST, state. */
-static void flow_tcp_update(struct flow_table *ft, struct flow *f, enum flow_dir d, uint8_t fl)
+/*
+ * TCP: counters of SYN/SYN-ACK/RST, state.  A segment with a bad checksum
+ * from a side that has sent good ones is an insertion attempt (the host
+ * drops it): it may not close the flow.  Where every checksum of a side is
+ * bad (offload on the capturing host) its segments count as usual.
+ */
+static void flow_tcp_update(struct flow_table *ft, struct flow *f, enum flow_dir d, uint8_t fl,
+                            enum csum_state csum)
 {
+    bool may_close = csum != CSUM_BAD || f->csum_ok[d] == 0;
+
     if (fl & TCP_RST) {
         stats_inc(ft->st, STAT_TCP_RST);
-        f->state = FLOW_STATE_CLOSED;
+        if (may_close)
+            f->state = FLOW_STATE_CLOSED;
         return;
     }
     if (fl & TCP_SYN) {
@@ -387,7 +398,7 @@ static void flow_tcp_update(struct flow_table *ft, struct flow *f, enum flow_dir
         if (handshake || both)
             f->state = FLOW_STATE_ESTABLISHED;
     }
-    if (fl & TCP_FIN) {
+    if ((fl & TCP_FIN) && may_close) {
         f->dflags[d] |= FLOW_DF_FIN;
         if ((f->dflags[FLOW_TOSERVER] & FLOW_DF_FIN) && (f->dflags[FLOW_TOCLIENT] & FLOW_DF_FIN))
             f->state = FLOW_STATE_CLOSED;
@@ -458,7 +469,7 @@ struct flow *flow_table_packet(struct flow_table *ft, const struct packet *pkt,
         f->last_us = pkt->ts_us;
 
     if (f->proto == FLOW_PROTO_TCP)
-        flow_tcp_update(ft, f, d, tflags);
+        flow_tcp_update(ft, f, d, tflags, pkt->l4_csum);
     else if (f->state == FLOW_STATE_NEW && f->pkts[FLOW_TOSERVER] && f->pkts[FLOW_TOCLIENT])
         f->state = FLOW_STATE_ESTABLISHED;
     lru_touch(ft, f);

@@ -445,6 +445,60 @@ START_TEST(test_tcp_midstream_and_rst)
 }
 END_TEST
 
+START_TEST(test_bad_csum_rst_does_not_close)
+{
+    struct packet p;
+    struct flow *f;
+
+    p = mkpkt(T0, 6, "10.0.0.1", 40000, "10.0.0.2", 80, TCP_ACK);
+    f = feed(g_ft, &p, NULL);
+    p = mkpkt(T0 + 1, 6, "10.0.0.2", 80, "10.0.0.1", 40000, TCP_ACK);
+    feed(g_ft, &p, NULL);
+    ck_assert_int_eq(f->state, FLOW_STATE_ESTABLISHED);
+    /* forged RST with a bad checksum from a side whose checksums were good */
+    p = mkpkt(T0 + 2, 6, "10.0.0.2", 80, "10.0.0.1", 40000, TCP_RST);
+    p.l4_csum = CSUM_BAD;
+    feed(g_ft, &p, NULL);
+    ck_assert_int_eq(f->state, FLOW_STATE_ESTABLISHED);
+    ck_assert_uint_eq(f->csum_bad[FLOW_TOCLIENT], 1);
+    ck_assert_uint_eq(g_st.v[STAT_TCP_RST], 1);
+    /* same for a FIN pair */
+    p.tcp.flags = TCP_FIN | TCP_ACK;
+    feed(g_ft, &p, NULL);
+    p = mkpkt(T0 + 3, 6, "10.0.0.1", 40000, "10.0.0.2", 80, TCP_FIN | TCP_ACK);
+    feed(g_ft, &p, NULL);
+    ck_assert_int_eq(f->state, FLOW_STATE_ESTABLISHED);
+    /* a side with only bad checksums (offload on the capturing host) still closes */
+    p = mkpkt(T0 + 4, 6, "10.0.0.3", 40000, "10.0.0.4", 80, TCP_ACK);
+    p.l4_csum = CSUM_BAD;
+    f = feed(g_ft, &p, NULL);
+    p.tcp.flags = TCP_RST;
+    feed(g_ft, &p, NULL);
+    ck_assert_int_eq(f->state, FLOW_STATE_CLOSED);
+}
+END_TEST
+
+START_TEST(test_extreme_timestamps)
+{
+    /* hostile capture times must not overflow the timeout arithmetic */
+    struct packet a = mkpkt(INT64_MIN, 17, "10.0.0.1", 3, "10.0.0.2", 4, 0);
+    struct packet b = mkpkt(INT64_MAX, 17, "10.0.0.1", 1, "10.0.0.2", 2, 0);
+    struct flow *f;
+
+    feed(g_ft, &a, NULL);
+    f = feed(g_ft, &b, NULL);
+    b.ts_us = INT64_MIN;
+    ck_assert_ptr_eq(feed(g_ft, &b, NULL), f); /* time went back: not expired */
+    ck_assert_int_eq(f->last_us, INT64_MAX);
+    flow_table_timeout(g_ft, INT64_MIN);
+    ck_assert_uint_eq(g_end.n, 0);
+    flow_table_timeout(g_ft, INT64_MAX);
+    ck_assert_uint_eq(g_end.n, 1);
+    ck_assert_int_eq(g_end.last.start_us, INT64_MIN); /* flow a */
+    ck_assert_uint_eq(flow_table_count(g_ft), 1);
+}
+END_TEST
+
 START_TEST(test_udp_state)
 {
     struct packet q = mkpkt(T0, 17, "192.168.1.52", 54585, "8.8.8.8", 53, 0);
@@ -1025,6 +1079,8 @@ static Suite *flow_suite(void)
     tcase_add_test(tc, test_no_flow_without_l4);
     tcase_add_test(tc, test_tcp_handshake_and_fin);
     tcase_add_test(tc, test_tcp_midstream_and_rst);
+    tcase_add_test(tc, test_bad_csum_rst_does_not_close);
+    tcase_add_test(tc, test_extreme_timestamps);
     tcase_add_test(tc, test_udp_state);
     tcase_add_test(tc, test_timeout_tcp_new);
     tcase_add_test(tc, test_timeout_tcp_established);
