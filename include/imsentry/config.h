@@ -50,6 +50,9 @@ struct cidr {
     uint8_t prefix;  /* prefix length in bits */
 };
 
+/* Default outputs.eve.filename, inside the log directory. */
+#define CONFIG_EVE_FILENAME "eve.json"
+
 struct config {
     /* capture */
     uint32_t snaplen;         /* live capture bytes per packet */
@@ -81,7 +84,7 @@ struct config {
     unsigned n_home_nets;                 /* entries used */
 
     /* outputs */
-    char eve_filename[256];   /* file name inside the log directory */
+    char eve_filename[LIM_CFG_FILENAME_MAX + 1]; /* file name inside the log directory */
     uint32_t eve_buffer_size; /* stdio buffer bytes */
     bool eve_alert;           /* write alert events */
     bool eve_flow;            /* write flow events */
@@ -99,8 +102,19 @@ void config_defaults(struct config *cfg);
 /*
  * Loads a YAML file over the defaults already in cfg.  On error returns a
  * negative IMS_E* code and writes "file:line:col: message" into err.
+ * cfg is only changed when the whole file is valid.
  */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/*
+ * Same as config_load() for YAML text already in memory (len bytes, need not
+ * be NUL-terminated); name is what messages call the input.  Errors:
+ * IMS_EPARSE for YAML syntax and structure (unknown or duplicate key, wrong
+ * node type), IMS_EINVAL for a bad value, IMS_ENOMEM.  config_load() adds
+ * IMS_EIO (cannot read) and IMS_ELIMIT (file larger than LIM_CFG_FILE_MAX).
+ */
+int config_load_buffer(struct config *cfg, const char *name, const char *buf, size_t len,
+                       char *err, size_t errlen);
 
 /* Parses "10.0.0.0/8" or "fc00::/7"; 0 on success. */
 int cidr_parse(const char *text, struct cidr *out);
@@ -111,8 +125,15 @@ bool cidr_contains(const struct cidr *c, uint8_t family, const uint8_t addr[16])
 /* True when the address is in one of cfg's home networks. */
 bool config_is_home(const struct config *cfg, uint8_t family, const uint8_t addr[16]);
 
+/* Writes "10.0.0.0/8" or "fc00::/7" into buf (at least CIDR_STR_LEN bytes); returns buf. */
+#define CIDR_STR_LEN 50
+const char *cidr_str(const struct cidr *c, char *buf, size_t len);
+
 /* Names of policies and modes, for messages and the man page. */
 const char *overlap_policy_name(enum overlap_policy p);
+/* Name in any case ("bsd", "BSD"); 0 on success, IMS_EINVAL for an unknown name. */
 int overlap_policy_parse(const char *name, enum overlap_policy *out);
+/* "auto", "yes" or "no". */
+const char *csum_mode_name(enum csum_mode m);
 
 #endif
