@@ -138,7 +138,8 @@ def udp_exchange(cli, srv, sport, dport, exchanges, v6=False, ext=None):
     """One request and one response per exchange: 2 * len(exchanges) packets."""
     out = []
     for i, (req, resp) in enumerate(exchanges):
-        p = ip_layer(cli, srv, v6, 64, ipid=300 + len(out)) / UDP(sport=sport, dport=dport) / Raw(req)
+        p = (ip_layer(cli, srv, v6, 64, ipid=300 + len(out)) / UDP(sport=sport, dport=dport)
+             / Raw(req))
         if ext is not None:
             p = ext(i, p)
         out.append((True, p))
@@ -231,8 +232,9 @@ def gen_encap(out):
     encs = ["dot1q", "qinq", "mpls", "pppoe", "gre", "erspan", "vxlan", "ipip"]
     for n, enc in enumerate(encs, start=1):
         cli, srv = "10.%d.0.2" % n, "192.0.2.%d" % (100 + n)
+        tag = enc.encode()
         sess = tcp_session(cli, srv, 41000 + n, 9020 + n,
-                           [(b"inner data %s\n" % enc.encode(), b"inner reply %s\n" % enc.encode())],
+                           [(b"inner data %s\n" % tag, b"inner reply %s\n" % tag)],
                            cisn=1000 * n, sisn=50000 * n)
         for k, (d, l3) in enumerate(sess):
             src, dst = (MAC_CLIENT, MAC_ROUTER) if d else (MAC_ROUTER, MAC_CLIENT)
@@ -248,7 +250,8 @@ def gen_encap(out):
                 f = (Ether(src=src, dst=dst, type=0x8864)
                      / PPPoE(version=1, type=1, code=0, sessionid=0x1234) / PPP(proto=0x0021) / l3)
             elif enc == "gre":
-                f = Ether(src=src, dst=dst) / IP(src=osrc, dst=odst, ttl=255, id=k + 1) / GRE(proto=0x0800) / l3
+                f = (Ether(src=src, dst=dst) / IP(src=osrc, dst=odst, ttl=255, id=k + 1)
+                     / GRE(proto=0x0800) / l3)
             elif enc == "erspan":
                 # mirrored frame seen by the collector: always monitor -> collector
                 inner = Ether(src=src, dst=dst) / l3
@@ -263,7 +266,8 @@ def gen_encap(out):
                      / UDP(sport=49152 + (7 if d else 8), dport=4789)
                      / VXLAN(flags=0x08, vni=5000) / inner)
             elif enc == "ipip":
-                f = Ether(src=src, dst=dst) / IP(src=osrc, dst=odst, ttl=255, id=k + 1, proto=4) / l3
+                f = (Ether(src=src, dst=dst)
+                     / IP(src=osrc, dst=odst, ttl=255, id=k + 1, proto=4) / l3)
             frames.append(bytes(f))
     write_pcap(os.path.join(out, "encap.pcap"), frames)
 
@@ -379,8 +383,8 @@ def gen_frag(out):
     pkts = []
     # 1. IPv4 UDP: a 1200-byte IP payload (UDP header + 1192 bytes) in 3 fragments sent in
     #    reverse, the middle one twice; then an unfragmented reply.
-    req = IP(src="10.2.0.2", dst="198.51.100.40", ttl=64, id=0x1111) / UDP(sport=50040, dport=9140) \
-        / Raw(bytes(range(256)) * 4 + b"A" * 168)
+    req = IP(src="10.2.0.2", dst="198.51.100.40", ttl=64, id=0x1111) \
+        / UDP(sport=50040, dport=9140) / Raw(bytes(range(256)) * 4 + b"A" * 168)
     for f in frag4(req, 400, [2, 1, 0], dup=1):
         pkts.append((True, f))
     pkts.append((False, IP(src="198.51.100.40", dst="10.2.0.2", ttl=128, id=0x2222)

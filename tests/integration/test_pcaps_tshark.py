@@ -34,7 +34,8 @@ def parse_claims(readme):
             continue
         parts = [p.strip() for p in line.split("|", 2)]
         if len(parts) != 3:
-            raise ValueError("claims line %d: expected FILE | PACKETS | CLAIMS: %r" % (lineno, line))
+            raise ValueError("claims line %d: expected FILE | PACKETS | CLAIMS: %r"
+                             % (lineno, line))
         fname, pk, rest = parts
         cut = refuse = False
         if pk == "none":
@@ -119,7 +120,8 @@ def check_determinism(rep, source, pcapdir):
         generated = sorted(f for f in os.listdir(tmp) if f.endswith((".pcap", ".pcapng")))
         rep.check(committed == generated, "generate.py writes exactly the committed captures",
                   "committed only: %s; generated only: %s"
-                  % (sorted(set(committed) - set(generated)), sorted(set(generated) - set(committed))))
+                  % (sorted(set(committed) - set(generated)),
+                     sorted(set(generated) - set(committed))))
         for f in generated:
             a = os.path.join(pcapdir, f)
             if not os.path.exists(a):
