@@ -113,6 +113,8 @@ struct flow {
 
     /* table internals (src/flow only) */
     uint64_t key[FLOW_KEY_WORDS]; /* canonical key, lower endpoint first: one compare per probe */
+    int64_t lru_us;          /* last_us when queued at its LRU tail (lazy LRU: re-queued
+                                when found touched since, not on every packet) */
     bool cli_is_lo;          /* the client is the key's lower endpoint */
     uint8_t tclass;          /* timeout class = LRU list the flow is on */
     uint8_t dflags[2];       /* per-direction handshake/close marks, by enum flow_dir */

@@ -12,10 +12,12 @@
  * connection on the same tuple: the old flow ends (reason REUSE).  UDP and
  * other protocols are NEW until both directions have been seen.
  *
- * Timeout classes each keep their own LRU list, ordered by last packet
- * time, so flow_table_timeout() only looks at list heads and touches no
- * flow that has not expired.  The least recently used flow overall is the
- * oldest of the list heads.
+ * Timeout classes each keep their own LRU list, ordered by the time each
+ * flow was queued.  Packets do not move flows (that would write to three
+ * other flows per packet); flow_table_timeout() and eviction look at list
+ * heads, end the expired ones and re-queue those touched since they were
+ * queued, so neither scans the table.  The least recently used flow
+ * overall is the oldest of the list heads.
  */
 #include "flow_priv.h"
 
@@ -127,6 +129,7 @@ static void lru_append(struct flow_table *ft, struct flow *f)
 {
     struct flow_lru *l = &ft->lru[f->tclass];
 
+    f->lru_us = f->last_us;
     f->lru_next = NULL;
     f->lru_prev = l->tail;
     if (l->tail)
@@ -136,19 +139,30 @@ static void lru_append(struct flow_table *ft, struct flow *f)
     l->tail = f;
 }
 
-/* Moves a flow that just saw a packet to the tail of its (possibly new) class list. */
+/*
+ * After a packet: a flow whose timeout class changed moves to its new list.
+ * Otherwise it stays put (no writes to its neighbours on the hot path); the
+ * timeout walk and eviction re-queue it when they find it touched since.
+ */
 static void lru_touch(struct flow_table *ft, struct flow *f)
 {
     uint8_t tc = flow_tclass_of(f);
 
-    if (tc == f->tclass && ft->lru[tc].tail == f)
+    if (tc == f->tclass)
         return;
     lru_unlink(ft, f);
     f->tclass = tc;
     lru_append(ft, f);
 }
 
-/* Least recently used flow of the whole table (oldest list head), or NULL. */
+/* Re-queues a flow at its list's tail with a fresh stamp. */
+static void lru_requeue(struct flow_table *ft, struct flow *f)
+{
+    lru_unlink(ft, f);
+    lru_append(ft, f);
+}
+
+/* Flow with the oldest queue stamp (a list head), or NULL; stale heads are not refreshed. */
 static struct flow *lru_oldest(const struct flow_table *ft)
 {
     struct flow *best = NULL;
@@ -156,10 +170,24 @@ static struct flow *lru_oldest(const struct flow_table *ft)
     for (unsigned c = 0; c < FLOW_TC__COUNT; c++) {
         struct flow *h = ft->lru[c].head;
 
-        if (h && (!best || h->last_us < best->last_us))
+        if (h && (!best || h->lru_us < best->lru_us))
             best = h;
     }
     return best;
+}
+
+/*
+ * Least recently used flow of the whole table, or NULL: the oldest head,
+ * after re-queuing heads that saw packets since they were queued.  Each
+ * re-queue is paid for by a packet, so this is amortised O(1).
+ */
+static struct flow *lru_victim(struct flow_table *ft)
+{
+    struct flow *f;
+
+    while ((f = lru_oldest(ft)) != NULL && f->last_us > f->lru_us)
+        lru_requeue(ft, f);
+    return f;
 }
 
 /* ---- hash chains ---- */
@@ -271,7 +299,7 @@ static bool flow_make_room(struct flow_table *ft)
             stats_inc(ft->st, STAT_FLOW_MEMCAP);
             mem_counted = true;
         }
-        victim = lru_oldest(ft);
+        victim = lru_victim(ft);
         if (!victim || evicted >= LIM_FLOW_EVICT_PER_PACKET)
             return false;
         stats_inc(ft->st, STAT_FLOW_GET_USED);
@@ -588,8 +616,14 @@ void flow_table_timeout(struct flow_table *ft, int64_t now_us)
     for (unsigned c = 0; c < FLOW_TC__COUNT; c++) {
         struct flow *f;
 
-        while ((f = ft->lru[c].head) != NULL && flow_expired(ft, f, now_us))
-            flow_end(ft, f, FLOW_END_TIMEOUT);
+        while ((f = ft->lru[c].head) != NULL) {
+            if (flow_expired(ft, f, now_us))
+                flow_end(ft, f, FLOW_END_TIMEOUT);
+            else if (f->last_us > f->lru_us)
+                lru_requeue(ft, f); /* touched since queued: look behind it */
+            else
+                break;
+        }
     }
 }
 
