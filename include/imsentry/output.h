@@ -46,8 +46,8 @@ const char *eve_format_ts(int64_t ts_us, char *buf, size_t len);
 
 /*
  * A JSON string for bytes from the wire: valid UTF-8 passes unchanged,
- * every other byte becomes the text "\xNN".  Never NULL (out of memory
- * aside).
+ * every other byte becomes the text "\xNN" (NUL too: "\x00", since many
+ * JSON readers refuse "\u0000").  Never NULL (out of memory aside).
  */
 json_t *eve_json_wire_string(const uint8_t *bytes, size_t len);
 

@@ -6,8 +6,10 @@
  * Wire strings: RFC 3629 UTF-8 (no overlong forms, no UTF-16 surrogates,
  * nothing above U+10FFFF) passes unchanged, so a user name is logged exactly
  * as it crossed the wire; every byte that is not part of such a sequence
- * becomes the four characters "\xNN" (upper-case hex).  Control characters,
- * NUL included, are valid UTF-8: jansson writes them as \u00NN escapes.
+ * becomes the four characters "\xNN" (upper-case hex).  NUL is escaped the
+ * same way ("\x00"): "\u0000" is valid JSON, but many readers refuse it
+ * (jansson by default, PostgreSQL jsonb) and C consumers cut strings there.
+ * Other control characters are valid UTF-8: jansson writes them as \u00NN.
  */
 #include "imsentry/output.h"
 
@@ -70,6 +72,8 @@ static size_t utf8_seq_len(struct bcur *c)
     uint8_t lo = 0x80, hi = 0xBF;
     size_t n;
 
+    if (b0 == 0x00)
+        return 0; /* NUL: escaped, see the file header */
     if (b0 < 0x80)
         return 1;
     if (b0 >= 0xC2 && b0 <= 0xDF) {
