@@ -146,8 +146,8 @@ static void put_be16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
-void community_id_v1(uint8_t proto, const struct ip_addr *a, uint16_t ap,
-                     const struct ip_addr *b, uint16_t bp, char *out, unsigned outlen)
+void community_id_v1(uint8_t proto, const struct ip_addr *a, uint16_t ap, const struct ip_addr *b,
+                     uint16_t bp, char *out, unsigned outlen)
 {
     /* seed(2) + 2 * 16-byte addresses + proto + pad + 2 ports */
     uint8_t buf[2 + 16 + 16 + 2 + 4];

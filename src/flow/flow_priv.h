@@ -75,7 +75,8 @@ static inline bool flow_key_build(const struct packet *pkt, struct flow_pkey *k)
 
     if (version != 4 && version != 6)
         return false;
-    if (!has_l4 && (proto == FLOW_PROTO_TCP || proto == FLOW_PROTO_UDP || flow_proto_is_icmp(proto)))
+    if (!has_l4 &&
+        (proto == FLOW_PROTO_TCP || proto == FLOW_PROTO_UDP || flow_proto_is_icmp(proto)))
         return false;
     if (has_l4 && !flow_proto_is_icmp(proto)) {
         sp = pkt->sport;

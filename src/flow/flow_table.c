@@ -63,9 +63,9 @@ struct flow_table {
     flow_end_fn end_cb;       /* called for each ending flow, may be NULL */
     void *user;               /* end_cb's argument */
 
-    struct flow **buckets;    /* hash chains, 2^n of them */
-    uint32_t mask;            /* buckets - 1 */
-    uint64_t seed;            /* random key of the bucket hash */
+    struct flow **buckets; /* hash chains, 2^n of them */
+    uint32_t mask;         /* buckets - 1 */
+    uint64_t seed;         /* random key of the bucket hash */
 
     struct flow_lru lru[FLOW_TC__COUNT]; /* flows by timeout class */
     int64_t to_us[FLOW_TC__COUNT];       /* idle timeout per class, microseconds */
@@ -452,8 +452,7 @@ static enum flow_dir flow_tcp_orient(struct flow *f, enum flow_dir d, uint8_t fl
     return d == FLOW_TOSERVER ? FLOW_TOCLIENT : FLOW_TOSERVER;
 }
 
-struct flow *flow_table_packet(struct flow_table *ft, const struct packet *pkt,
-                               enum flow_dir *dir)
+struct flow *flow_table_packet(struct flow_table *ft, const struct packet *pkt, enum flow_dir *dir)
 {
     struct flow_pkey k;
     struct flow *f;
@@ -634,12 +633,13 @@ uint32_t flow_table_count(const struct flow_table *ft)
 
 void flow_table_mem_add(struct flow_table *ft, int64_t delta)
 {
+    /* magnitude of a negative delta, INT64_MIN included */
+    uint64_t dec = delta < 0 ? (uint64_t)(-(delta + 1)) + 1 : 0;
+
     if (delta >= 0)
         ft->memuse += (uint64_t)delta;
-    else if ((uint64_t)-(delta + 1) + 1 >= ft->memuse)
-        ft->memuse = 0;
     else
-        ft->memuse -= (uint64_t)-(delta + 1) + 1;
+        ft->memuse = dec >= ft->memuse ? 0 : ft->memuse - dec;
     stats_set(ft->st, STAT_FLOW_MEMUSE, ft->memuse);
 }
 

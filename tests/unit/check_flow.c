@@ -16,15 +16,15 @@
 
 #include "imsentry/flow.h"
 
-#define SEC 1000000LL   /* microseconds per second */
+#define SEC 1000000LL           /* microseconds per second */
 #define T0 (1018958400LL * SEC) /* 2002-04-16T12:00:00Z, packet time origin */
 
 /* Every ended flow, as the end callback saw it. */
 struct ended {
-    unsigned n;              /* flows ended */
-    unsigned by_reason[4];   /* per enum flow_end_reason */
-    uint64_t ids[64];        /* flow_id of each, in order */
-    struct flow last;        /* copy of the last ended flow */
+    unsigned n;            /* flows ended */
+    unsigned by_reason[4]; /* per enum flow_end_reason */
+    uint64_t ids[64];      /* flow_id of each, in order */
+    struct flow last;      /* copy of the last ended flow */
 };
 
 static void on_end(void *user, struct flow *f)
@@ -65,8 +65,8 @@ static void set_addr(struct ip_addr *a, const char *text)
 }
 
 /* A decoded packet: proto from src to dst, ports (ICMP: type/code), TCP flags, 60 wire bytes. */
-static struct packet mkpkt(int64_t ts, uint8_t proto, const char *src, uint16_t sp,
-                           const char *dst, uint16_t dp, uint8_t tcp_flags)
+static struct packet mkpkt(int64_t ts, uint8_t proto, const char *src, uint16_t sp, const char *dst,
+                           uint16_t dp, uint8_t tcp_flags)
 {
     struct packet p;
 
@@ -869,8 +869,8 @@ START_TEST(test_flow_id_deterministic)
     ck_assert_ptr_nonnull(t1);
     ck_assert_ptr_nonnull(t2);
     for (i = 0; i < 30; i++) {
-        struct packet p = mkpkt(T0 + i * 1000, 17, "10.0.0.1", (uint16_t)(1000 + i % 10),
-                                "10.0.0.2", 53, 0);
+        struct packet p =
+            mkpkt(T0 + i * 1000, 17, "10.0.0.1", (uint16_t)(1000 + i % 10), "10.0.0.2", 53, 0);
         /* 10 tuples, each reused three times after its UDP timeout */
         p.ts_us += (int64_t)(i / 10) * 100 * SEC;
         struct flow *a = feed(t1, &p, NULL);
