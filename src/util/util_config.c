@@ -76,39 +76,39 @@ struct cfg_parser {
 
 /* Size of field f of struct config, failing to compile if hi does not fit in it. */
 #define CFG_FSIZE(f) sizeof(((struct config *)0)->f)
-#define CFG_FITS(f, hi)                                                                        \
-    (CFG_FSIZE(f) +                                                                            \
+#define CFG_FITS(f, hi)                                                                            \
+    (CFG_FSIZE(f) +                                                                                \
      0 * sizeof(char[(uint64_t)(hi) <= (UINT64_MAX >> (64 - 8 * CFG_FSIZE(f))) ? 1 : -1]))
-#define CFG_NUM(n, t, f, lo, hi)                                                               \
-    {                                                                                          \
-        n, t, offsetof(struct config, f), CFG_FITS(f, hi), lo, hi, NULL, NULL, NULL            \
+#define CFG_NUM(n, t, f, lo, hi)                                                                   \
+    {                                                                                              \
+        n, t, offsetof(struct config, f), CFG_FITS(f, hi), lo, hi, NULL, NULL, NULL                \
     }
 #define CFG_UINT(n, f, lo, hi) CFG_NUM(n, CFG_T_UINT, f, lo, hi)
 #define CFG_SIZE(n, f, lo, hi) CFG_NUM(n, CFG_T_SIZE, f, lo, hi)
 #define CFG_SECONDS(n, f) CFG_NUM(n, CFG_T_SECONDS, f, LIM_CFG_SECONDS_MIN, LIM_CFG_SECONDS_MAX)
-#define CFG_BOOL(n, f)                                                                         \
-    {                                                                                          \
-        n, CFG_T_BOOL, offsetof(struct config, f), CFG_FSIZE(f), 0, 1, NULL, NULL, NULL        \
+#define CFG_BOOL(n, f)                                                                             \
+    {                                                                                              \
+        n, CFG_T_BOOL, offsetof(struct config, f), CFG_FSIZE(f), 0, 1, NULL, NULL, NULL            \
     }
-#define CFG_ENUM(n, f, names)                                                                  \
-    {                                                                                          \
-        n, CFG_T_ENUM, offsetof(struct config, f), CFG_FSIZE(f), 0, 0, NULL, names, NULL       \
+#define CFG_ENUM(n, f, names)                                                                      \
+    {                                                                                              \
+        n, CFG_T_ENUM, offsetof(struct config, f), CFG_FSIZE(f), 0, 0, NULL, names, NULL           \
     }
-#define CFG_FILENAME(n, f)                                                                     \
-    {                                                                                          \
-        n, CFG_T_FILENAME, offsetof(struct config, f), CFG_FSIZE(f), 0, 0, NULL, NULL, NULL    \
+#define CFG_FILENAME(n, f)                                                                         \
+    {                                                                                              \
+        n, CFG_T_FILENAME, offsetof(struct config, f), CFG_FSIZE(f), 0, 0, NULL, NULL, NULL        \
     }
-#define CFG_SECTION(n, keys)                                                                   \
-    {                                                                                          \
-        n, CFG_T_SECTION, 0, 0, 0, 0, keys, NULL, NULL                                         \
+#define CFG_SECTION(n, keys)                                                                       \
+    {                                                                                              \
+        n, CFG_T_SECTION, 0, 0, 0, 0, keys, NULL, NULL                                             \
     }
-#define CFG_CUSTOM(n, fn)                                                                      \
-    {                                                                                          \
-        n, CFG_T_CUSTOM, 0, 0, 0, 0, NULL, NULL, fn                                            \
+#define CFG_CUSTOM(n, fn)                                                                          \
+    {                                                                                              \
+        n, CFG_T_CUSTOM, 0, 0, 0, 0, NULL, NULL, fn                                                \
     }
-#define CFG_END                                                                                \
-    {                                                                                          \
-        NULL, CFG_T_SECTION, 0, 0, 0, 0, NULL, NULL, NULL                                      \
+#define CFG_END                                                                                    \
+    {                                                                                              \
+        NULL, CFG_T_SECTION, 0, 0, 0, 0, NULL, NULL, NULL                                          \
     }
 
 /* Enum fields are stored as int. */
@@ -123,14 +123,13 @@ static const char *const cfg_csum_names[] = {
 };
 
 static const char *const cfg_policy_names[] = {
-    [OVERLAP_FIRST] = "first",     [OVERLAP_LAST] = "last",
-    [OVERLAP_BSD] = "bsd",         [OVERLAP_LINUX] = "linux",
-    [OVERLAP_WINDOWS] = "windows", [OVERLAP_SOLARIS] = "solaris",
+    [OVERLAP_FIRST] = "first",    [OVERLAP_LAST] = "last",       [OVERLAP_BSD] = "bsd",
+    [OVERLAP_LINUX] = "linux",    [OVERLAP_WINDOWS] = "windows", [OVERLAP_SOLARIS] = "solaris",
     [OVERLAP_SOLARIS + 1] = NULL,
 };
 
 static const char *const cfg_log_names[] = {
-    [LOG_LEVEL_ERR] = "error",  [LOG_LEVEL_WARN] = "warning",   [LOG_LEVEL_INFO] = "info",
+    [LOG_LEVEL_ERR] = "error",   [LOG_LEVEL_WARN] = "warning", [LOG_LEVEL_INFO] = "info",
     [LOG_LEVEL_DEBUG] = "debug", [LOG_LEVEL_DEBUG + 1] = NULL,
 };
 
@@ -180,8 +179,10 @@ static const struct cfg_key cfg_flow_keys[] = {
 };
 
 static const struct cfg_key cfg_eve_type_keys[] = {
-    CFG_BOOL("alert", eve_alert), CFG_BOOL("flow", eve_flow),
-    CFG_BOOL("stats", eve_stats), CFG_BOOL("anomaly", eve_anomaly),
+    CFG_BOOL("alert", eve_alert),
+    CFG_BOOL("flow", eve_flow),
+    CFG_BOOL("stats", eve_stats),
+    CFG_BOOL("anomaly", eve_anomaly),
     CFG_END,
 };
 
@@ -209,14 +210,10 @@ static const struct cfg_key cfg_logging_keys[] = {
 };
 
 static const struct cfg_key cfg_root_keys[] = {
-    CFG_SECTION("capture", cfg_capture_keys),
-    CFG_SECTION("defrag", cfg_defrag_keys),
-    CFG_SECTION("flow", cfg_flow_keys),
-    CFG_CUSTOM("home-networks", cfg_parse_home_nets),
-    CFG_SECTION("outputs", cfg_outputs_keys),
-    CFG_SECTION("stats", cfg_stats_keys),
-    CFG_SECTION("logging", cfg_logging_keys),
-    CFG_END,
+    CFG_SECTION("capture", cfg_capture_keys), CFG_SECTION("defrag", cfg_defrag_keys),
+    CFG_SECTION("flow", cfg_flow_keys),       CFG_CUSTOM("home-networks", cfg_parse_home_nets),
+    CFG_SECTION("outputs", cfg_outputs_keys), CFG_SECTION("stats", cfg_stats_keys),
+    CFG_SECTION("logging", cfg_logging_keys), CFG_END,
 };
 
 /* Multipliers of the size suffixes (binary units, as Suricata reads them). */
@@ -323,10 +320,9 @@ const char *csum_mode_name(enum csum_mode m)
 /* ---- messages ---- */
 
 /* Writes "name:line:col: message" (line and col 1-based) and returns rc. */
-static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, const char *fmt,
-                        ...) __attribute__((format(printf, 5, 6)));
-static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, const char *fmt,
-                        ...)
+static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -343,7 +339,7 @@ static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, c
 }
 
 /* The same at a libyaml mark (0-based). */
-#define cfg_error(p, mark, rc, ...)                                                            \
+#define cfg_error(p, mark, rc, ...)                                                                \
     cfg_error_at(p, (mark).line + 1, (mark).column + 1, rc, __VA_ARGS__)
 
 /* Copies a scalar for a message: printable ASCII only, cut at CFG_QUOTE_MAX. */
@@ -485,9 +481,8 @@ static int cfg_parse_number(struct cfg_parser *p, const struct cfg_key *k, const
     errno = 0;
     v = strtoull(s, &end, 10);
     if (errno == ERANGE)
-        return cfg_error(p, ev->start_mark, IMS_EINVAL,
-                         "%s: \"%s\" is out of range (%llu..%llu)", path,
-                         cfg_quote(ev, q, sizeof(q)), (unsigned long long)k->min,
+        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: \"%s\" is out of range (%llu..%llu)",
+                         path, cfg_quote(ev, q, sizeof(q)), (unsigned long long)k->min,
                          (unsigned long long)k->max);
     if (k->type == CFG_T_SIZE && *end) {
         size_t i, n = sizeof(cfg_size_units) / sizeof(cfg_size_units[0]);
@@ -512,8 +507,8 @@ static int cfg_parse_number(struct cfg_parser *p, const struct cfg_key *k, const
                          path, cfg_quote(ev, q, sizeof(q)), cfg_want(k->type));
     }
     if (v < k->min || v > k->max)
-        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: %s is out of range (%llu..%llu)",
-                         path, cfg_quote(ev, q, sizeof(q)), (unsigned long long)k->min,
+        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: %s is out of range (%llu..%llu)", path,
+                         cfg_quote(ev, q, sizeof(q)), (unsigned long long)k->min,
                          (unsigned long long)k->max);
     *out = v;
     return 0;
@@ -556,9 +551,8 @@ static int cfg_parse_filename(struct cfg_parser *p, const struct cfg_key *k, con
         return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: \"%s\" is not a file name", path,
                          cfg_quote(ev, q, sizeof(q)));
     if (len > LIM_CFG_FILENAME_MAX || len >= k->size)
-        return cfg_error(p, ev->start_mark, IMS_EINVAL,
-                         "%s: file name is longer than %u bytes", path,
-                         (unsigned)LIM_CFG_FILENAME_MAX);
+        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: file name is longer than %u bytes",
+                         path, (unsigned)LIM_CFG_FILENAME_MAX);
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '/')
             return cfg_error(p, ev->start_mark, IMS_EINVAL,
@@ -619,10 +613,9 @@ static int cfg_parse_scalar(struct cfg_parser *p, const struct cfg_key *k, const
     case CFG_T_ENUM:
         i = cfg_name_index(k->names, s);
         if (i < 0)
-            return cfg_error(p, ev->start_mark, IMS_EINVAL,
-                             "%s: unknown value \"%s\" (expected %s)", path,
-                             cfg_quote(ev, q, sizeof(q)),
-                             cfg_name_list(k->names, names, sizeof(names)));
+            return cfg_error(
+                p, ev->start_mark, IMS_EINVAL, "%s: unknown value \"%s\" (expected %s)", path,
+                cfg_quote(ev, q, sizeof(q)), cfg_name_list(k->names, names, sizeof(names)));
         assert(k->size == sizeof(int));
         memcpy(field, &i, sizeof(i));
         return 0;
@@ -689,8 +682,8 @@ static int cfg_parse_section(struct cfg_parser *p, const struct cfg_key *keys, c
             return 0;
         }
         if (kev.type != YAML_SCALAR_EVENT) {
-            rc = cfg_error(p, kev.start_mark, IMS_EPARSE, "%s%skeys must be scalars, got %s",
-                           path, *path ? ": " : "", cfg_kind(&kev));
+            rc = cfg_error(p, kev.start_mark, IMS_EPARSE, "%s%skeys must be scalars, got %s", path,
+                           *path ? ": " : "", cfg_kind(&kev));
             yaml_event_delete(&kev);
             return rc;
         }
@@ -811,8 +804,8 @@ static int cfg_parse_stream(struct cfg_parser *p)
     return rc;
 }
 
-int config_load_buffer(struct config *cfg, const char *name, const char *buf, size_t len,
-                       char *err, size_t errlen)
+int config_load_buffer(struct config *cfg, const char *name, const char *buf, size_t len, char *err,
+                       size_t errlen)
 {
     struct cfg_parser p;
     struct config tmp;
@@ -843,10 +836,68 @@ int config_load_buffer(struct config *cfg, const char *name, const char *buf, si
     return rc;
 }
 
+/* First buffer size when reading a config file; it doubles up to LIM_CFG_FILE_MAX + 1. */
+#define CFG_READ_CHUNK 4096u
+
+/*
+ * Reads a whole file of at most LIM_CFG_FILE_MAX bytes (pipes too) into a
+ * new buffer the caller frees.  Errors are written into err.
+ */
+static int cfg_read_file(FILE *f, const char *path, char **out, size_t *out_len, char *err,
+                         size_t errlen)
+{
+    size_t len = 0, cap = 0, got;
+    char *buf = NULL, *grown;
+    int rc;
+
+    do {
+        if (len == cap) {
+            if (cap > LIM_CFG_FILE_MAX) {
+                rc = IMS_ELIMIT;
+                if (err && errlen)
+                    snprintf(err, errlen, "%s: larger than %u bytes", path,
+                             (unsigned)LIM_CFG_FILE_MAX);
+                goto out_free_buf;
+            }
+            cap = cap ? cap * 2 : CFG_READ_CHUNK;
+            if (cap > LIM_CFG_FILE_MAX + 1)
+                cap = LIM_CFG_FILE_MAX + 1;
+            grown = realloc(buf, cap);
+            if (!grown) {
+                rc = IMS_ENOMEM;
+                if (err && errlen)
+                    snprintf(err, errlen, "%s: out of memory", path);
+                goto out_free_buf;
+            }
+            buf = grown;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    if (ferror(f)) {
+        rc = IMS_EIO;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        goto out_free_buf;
+    }
+    if (len > LIM_CFG_FILE_MAX) {
+        rc = IMS_ELIMIT;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: larger than %u bytes", path, (unsigned)LIM_CFG_FILE_MAX);
+        goto out_free_buf;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+out_free_buf:
+    free(buf);
+    return rc;
+}
+
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
-    size_t len = 0, got;
-    char *buf;
+    char *buf = NULL;
+    size_t len = 0;
     FILE *f;
     int rc;
 
@@ -860,34 +911,11 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
             snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return IMS_EIO;
     }
-    buf = malloc(LIM_CFG_FILE_MAX + 1);
-    if (!buf) {
-        rc = IMS_ENOMEM;
-        if (err && errlen)
-            snprintf(err, errlen, "%s: out of memory", path);
-        goto out_close;
-    }
-    while ((got = fread(buf + len, 1, LIM_CFG_FILE_MAX + 1 - len, f)) > 0) {
-        len += got;
-        if (len > LIM_CFG_FILE_MAX)
-            break;
-    }
-    if (ferror(f)) {
-        rc = IMS_EIO;
-        if (err && errlen)
-            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out_free_buf;
-    }
-    if (len > LIM_CFG_FILE_MAX) {
-        rc = IMS_ELIMIT;
-        if (err && errlen)
-            snprintf(err, errlen, "%s: larger than %u bytes", path, (unsigned)LIM_CFG_FILE_MAX);
-        goto out_free_buf;
-    }
-    rc = config_load_buffer(cfg, path, buf, len, err, errlen);
-out_free_buf:
-    free(buf);
-out_close:
+    rc = cfg_read_file(f, path, &buf, &len, err, errlen);
     fclose(f);
+    if (rc)
+        return rc;
+    rc = config_load_buffer(cfg, path, buf, len, err, errlen);
+    free(buf);
     return rc;
 }

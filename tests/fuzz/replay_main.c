@@ -28,8 +28,8 @@ static int replay_file(const char *path)
         perror(path);
         return -1;
     }
-    if (fseek(f, 0, SEEK_END) != 0 || (end = ftell(f)) < 0 || (unsigned long)end > REPLAY_MAX_INPUT ||
-        fseek(f, 0, SEEK_SET) != 0) {
+    if (fseek(f, 0, SEEK_END) != 0 || (end = ftell(f)) < 0 ||
+        (unsigned long)end > REPLAY_MAX_INPUT || fseek(f, 0, SEEK_SET) != 0) {
         fprintf(stderr, "%s: cannot size or too large\n", path);
         fclose(f);
         return -1;

@@ -16,40 +16,40 @@
 #include <unistd.h>
 
 /* Every scalar field of struct config (the string and the CIDR list are compared apart). */
-#define CFG_SCALAR_FIELDS(X)                                                                   \
-    X(snaplen)                                                                                 \
-    X(promisc)                                                                                 \
-    X(buffer_size)                                                                             \
-    X(timeout_ms)                                                                              \
-    X(csum_mode)                                                                               \
-    X(defrag_memcap)                                                                           \
-    X(defrag_max_trackers)                                                                     \
-    X(defrag_max_frags)                                                                        \
-    X(defrag_timeout)                                                                          \
-    X(defrag_policy)                                                                           \
-    X(flow_hash_size)                                                                          \
-    X(flow_max)                                                                                \
-    X(flow_memcap)                                                                             \
-    X(to_tcp_new)                                                                              \
-    X(to_tcp_established)                                                                      \
-    X(to_tcp_closed)                                                                           \
-    X(to_udp_new)                                                                              \
-    X(to_udp_established)                                                                      \
-    X(to_other)                                                                                \
-    X(eve_buffer_size)                                                                         \
-    X(eve_alert)                                                                               \
-    X(eve_flow)                                                                                \
-    X(eve_stats)                                                                               \
-    X(eve_anomaly)                                                                             \
-    X(anomaly_max_per_type)                                                                    \
-    X(stats_interval)                                                                          \
+#define CFG_SCALAR_FIELDS(X)                                                                       \
+    X(snaplen)                                                                                     \
+    X(promisc)                                                                                     \
+    X(buffer_size)                                                                                 \
+    X(timeout_ms)                                                                                  \
+    X(csum_mode)                                                                                   \
+    X(defrag_memcap)                                                                               \
+    X(defrag_max_trackers)                                                                         \
+    X(defrag_max_frags)                                                                            \
+    X(defrag_timeout)                                                                              \
+    X(defrag_policy)                                                                               \
+    X(flow_hash_size)                                                                              \
+    X(flow_max)                                                                                    \
+    X(flow_memcap)                                                                                 \
+    X(to_tcp_new)                                                                                  \
+    X(to_tcp_established)                                                                          \
+    X(to_tcp_closed)                                                                               \
+    X(to_udp_new)                                                                                  \
+    X(to_udp_established)                                                                          \
+    X(to_other)                                                                                    \
+    X(eve_buffer_size)                                                                             \
+    X(eve_alert)                                                                                   \
+    X(eve_flow)                                                                                    \
+    X(eve_stats)                                                                                   \
+    X(eve_anomaly)                                                                                 \
+    X(anomaly_max_per_type)                                                                        \
+    X(stats_interval)                                                                              \
     X(log_level)
 
 /* Asserts a and b agree on every field. */
 static void assert_cfg_eq(const struct config *a, const struct config *b)
 {
-#define X(f)                                                                                   \
-    ck_assert_msg(a->f == b->f, "field " #f ": %llu != %llu", (unsigned long long)a->f,        \
+#define X(f)                                                                                       \
+    ck_assert_msg(a->f == b->f, "field " #f ": %llu != %llu", (unsigned long long)a->f,            \
                   (unsigned long long)b->f);
     CFG_SCALAR_FIELDS(X)
 #undef X
@@ -305,8 +305,8 @@ END_TEST
 START_TEST(test_size_units)
 {
     static const struct {
-        const char *text;  /* defrag.memcap value */
-        uint64_t bytes;    /* what it means */
+        const char *text; /* defrag.memcap value */
+        uint64_t bytes;   /* what it means */
     } cases[] = {
         {"65536", 65536},
         {"64kb", 64ull * 1024},
@@ -462,7 +462,8 @@ START_TEST(test_filename_length)
     name[LIM_CFG_FILENAME_MAX] = 'e';
     name[LIM_CFG_FILENAME_MAX + 1] = '\0';
     snprintf(text, sizeof(text), "outputs: {eve: {filename: %s}}\n", name);
-    expect_error(text, IMS_EINVAL, 1, 27, "outputs.eve.filename: file name is longer than 255 bytes");
+    expect_error(text, IMS_EINVAL, 1, 27,
+                 "outputs.eve.filename: file name is longer than 255 bytes");
 }
 END_TEST
 
@@ -528,6 +529,79 @@ START_TEST(test_io_errors)
 }
 END_TEST
 
+/* A file of exactly LIM_CFG_FILE_MAX bytes loads; one byte more is IMS_ELIMIT. */
+START_TEST(test_file_size_limit)
+{
+    char *text = malloc(LIM_CFG_FILE_MAX + 2), path[64], err[512], want[128];
+    struct config cfg;
+
+    ck_assert_ptr_nonnull(text);
+    /* Comment lines "#...#\n" of 64 bytes, then "stats: {interval: 9}\n" at the end. */
+    memset(text, '#', LIM_CFG_FILE_MAX + 1);
+    for (size_t i = 63; i < LIM_CFG_FILE_MAX; i += 64)
+        text[i] = '\n';
+    memcpy(text + LIM_CFG_FILE_MAX - 22, "\nstats: {interval: 9}\n", 22);
+    config_defaults(&cfg);
+    ck_assert_int_eq(load_bytes(&cfg, text, LIM_CFG_FILE_MAX, path, err, sizeof(err)), 0);
+    ck_assert_uint_eq(cfg.stats_interval, 9);
+    text[LIM_CFG_FILE_MAX] = '\n';
+    ck_assert_int_eq(load_bytes(&cfg, text, LIM_CFG_FILE_MAX + 1, path, err, sizeof(err)),
+                     IMS_ELIMIT);
+    snprintf(want, sizeof(want), "%s: larger than %u bytes", path, (unsigned)LIM_CFG_FILE_MAX);
+    ck_assert_str_eq(err, want);
+    free(text);
+}
+END_TEST
+
+/* Reads a whole text file into a NUL-terminated buffer the caller frees. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 20);
+    size_t n;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(buf);
+    n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Every key of the example file is documented in man/imsentry.yaml.5. */
+START_TEST(test_man_page_lists_every_key)
+{
+    char *yaml = slurp(IMSENTRY_SOURCE_DIR "/contrib/imsentry.yaml");
+    char *man = slurp(IMSENTRY_SOURCE_DIR "/man/imsentry.yaml.5");
+    char key[64], pat[3][80];
+    unsigned keys = 0;
+
+    for (char *line = yaml; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        char *p = line;
+        size_t n = 0;
+
+        while (*p == ' ')
+            p++;
+        while ((p[n] >= 'a' && p[n] <= 'z') || p[n] == '-')
+            n++;
+        if (n == 0 || p[n] != ':' || n >= sizeof(key))
+            continue;
+        memcpy(key, p, n);
+        key[n] = '\0';
+        snprintf(pat[0], sizeof(pat[0]), "\n.BR %s ", key);
+        snprintf(pat[1], sizeof(pat[1]), "\n.B %s\n", key);
+        snprintf(pat[2], sizeof(pat[2]), "\n.SS %s\n", key);
+        ck_assert_msg(strstr(man, pat[0]) || strstr(man, pat[1]) || strstr(man, pat[2]),
+                      "key %s is not in man/imsentry.yaml.5", key);
+        keys++;
+    }
+    ck_assert_uint_ge(keys, 38); /* the 38 keys of the first release at least */
+    free(yaml);
+    free(man);
+}
+END_TEST
+
 /* Fills a 16-byte address from text. */
 static uint8_t addr_family(const char *text, uint8_t a[16])
 {
@@ -569,9 +643,25 @@ START_TEST(test_cidr_parse)
         {"::ffff:192.0.2.1/96", "::ffff:0.0.0.0/96"},
     };
     static const char *const bad[] = {
-        "", "/8", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/+8", "10.0.0.0/08",
-        "10.0.0.0/8x", "10.0.0.0/ 8", "10.0.0.0/8/8", "10.0.0/8", "10.0.0.256/8", "010.0.0.0/8",
-        "::/129", "::/1000", "fc00:::/7", "fe80::1%eth0/64", "garbage", "10.0.0.0 /8",
+        "",
+        "/8",
+        "10.0.0.0/",
+        "10.0.0.0/33",
+        "10.0.0.0/-1",
+        "10.0.0.0/+8",
+        "10.0.0.0/08",
+        "10.0.0.0/8x",
+        "10.0.0.0/ 8",
+        "10.0.0.0/8/8",
+        "10.0.0/8",
+        "10.0.0.256/8",
+        "010.0.0.0/8",
+        "::/129",
+        "::/1000",
+        "fc00:::/7",
+        "fe80::1%eth0/64",
+        "garbage",
+        "10.0.0.0 /8",
         "1111:2222:3333:4444:5555:6666:7777:8888:9999/64",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/8",
     };
@@ -628,11 +718,11 @@ START_TEST(test_home_default)
         const char *addr; /* address */
         bool home;        /* in the default home networks? */
     } cases[] = {
-        {"10.1.2.3", true},       {"100.64.0.1", true},    {"fd00::1", true},
-        {"172.16.0.1", true},     {"192.168.1.1", true},   {"100.127.255.255", true},
-        {"fc00::", true},         {"8.8.8.8", false},      {"100.128.0.1", false},
-        {"172.32.0.1", false},    {"192.169.0.1", false},  {"11.0.0.1", false},
-        {"fe80::1", false},       {"2001:db8::1", false},  {"::ffff:10.1.2.3", false},
+        {"10.1.2.3", true},    {"100.64.0.1", true},   {"fd00::1", true},
+        {"172.16.0.1", true},  {"192.168.1.1", true},  {"100.127.255.255", true},
+        {"fc00::", true},      {"8.8.8.8", false},     {"100.128.0.1", false},
+        {"172.32.0.1", false}, {"192.169.0.1", false}, {"11.0.0.1", false},
+        {"fe80::1", false},    {"2001:db8::1", false}, {"::ffff:10.1.2.3", false},
     };
     struct config cfg;
     uint8_t a[16];
@@ -684,6 +774,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_home_nets_limit);
     tcase_add_test(tc, test_syntax_errors);
     tcase_add_test(tc, test_io_errors);
+    tcase_add_test(tc, test_file_size_limit);
+    tcase_add_test(tc, test_man_page_lists_every_key);
     tcase_add_test(tc, test_cidr_parse);
     tcase_add_test(tc, test_cidr_contains);
     tcase_add_test(tc, test_home_default);
