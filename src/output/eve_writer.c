@@ -181,6 +181,19 @@ static void eve_write_failed(struct eve *ev, int errnum)
         clearerr(ev->fp);
 }
 
+/* Closes the current stream (its last lines are flushed) and frees its buffer. */
+static void eve_close_file(struct eve *ev)
+{
+    FILE *fp = ev->fp;
+
+    /* the stream is gone whatever fclose() says: never touch it again */
+    ev->fp = NULL;
+    if (fp && fclose(fp) != 0)
+        eve_write_failed(ev, errno);
+    free(ev->buf);
+    ev->buf = NULL;
+}
+
 int eve_reopen(struct eve *ev)
 {
     FILE *fp;
@@ -194,9 +207,7 @@ int eve_reopen(struct eve *ev)
         log_warn("%s: cannot reopen: %s", ev->path, strerror(errno));
         return IMS_EIO;
     }
-    if (ev->fp && fclose(ev->fp) != 0)
-        eve_write_failed(ev, errno);
-    free(ev->buf);
+    eve_close_file(ev);
     ev->fp = fp;
     ev->buf = buf;
     eve_count(ev, STAT_EVE_REOPENS);
@@ -215,9 +226,7 @@ void eve_close(struct eve *ev)
 {
     if (!ev)
         return;
-    if (ev->fp && fclose(ev->fp) != 0)
-        eve_write_failed(ev, errno);
-    free(ev->buf);
+    eve_close_file(ev);
     free(ev->path);
     free(ev);
 }
