@@ -8,9 +8,10 @@
  * records on 443, OSCAR FLAP on 5190, MSNP8 on 1863, YMSG on 5050, Gnutella 0.6 on 6346 and
  * random bytes elsewhere, so detectors have real work to do.
  *
- * Everything comes from our own seeded PRNGs (splitmix64, xorshift64*): the same arguments
- * give the same file, byte for byte, on every run.  Packets are streamed through one large
- * stdio buffer; memory use is a few tens of MB whatever the capture size.
+ * Payload builders live in bench_gen_payload.c.  Everything comes from our own seeded PRNGs
+ * (splitmix64, xorshift64*): the same arguments give the same file, byte for byte, on every
+ * run.  Packets are streamed through one large stdio buffer; memory use is about 120 bytes
+ * per flow plus the 8 MB buffer, whatever the capture size.
  *
  * Specs: pcap file format (draft-ietf-opsawg-pcap), IEEE 802.1Q, IPv4 (RFC 791), checksum
  * (RFC 1071), IPv6 (RFC 8200), TCP (RFC 9293), UDP (RFC 768), DNS (RFC 1035), NTP (RFC 5905),
@@ -19,9 +20,9 @@
  * usage: bench_gen [-s MB] [-S SEED] [-t TCP_FLOWS] [-u UDP_FLOWS] [-d SECONDS] OUT.pcap
  *        bench_gen -V          (print the generator version, for cache stamps)
  */
+#include "bench_gen.h"
+
 #include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@
 #include <unistd.h>
 
 /* Bump whenever the output for given arguments changes: run-bench.sh regenerates on change. */
-#define GEN_VERSION "4"
+#define GEN_VERSION "5"
 
 #define GEN_DEFAULT_MB 400u               /* default capture size, MB (10^6 bytes) */
 #define GEN_DEFAULT_SEED 20020416u        /* default PRNG seed */
@@ -40,15 +41,12 @@
 #define GEN_MAX_FLOWS 20000000u           /* sanity cap on -t and -u */
 #define GEN_STDIO_BUF (8u << 20)          /* output buffer size */
 #define GEN_PKT_MAX 2048u                 /* largest frame we build */
-#define GEN_PREFIX_MAX 1536u              /* largest structured message prefix */
-#define GEN_BASE_SEC 1018958400u          /* packet time zero: 2002-04-16 12:00:00 UTC */
 #define GEN_MSS4 1460u                    /* TCP MSS over IPv4 */
 #define GEN_MSS6 1440u                    /* TCP MSS over IPv6 */
 #define GEN_TLS_REC 16384u                /* TLS record payload size */
 #define GEN_IM_BUDGET_CAP 6000u           /* IM sessions carry at most this much chat */
 #define GEN_IM_MAX_EXCH 80u               /* and at most this many exchanges */
 #define GEN_FLOW_BUDGET_CAP (4u << 20)    /* largest single TCP flow payload budget */
-#define GEN_COUNT(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 #define GEN_WINDOW_SEGS 16u               /* segments in flight before waiting an RTT */
 #define GEN_PF_INIT 0.80                  /* initial guess of payload / file bytes for TCP */
 #define GEN_UDP_AVG_INIT 3700.0           /* initial guess of file bytes per UDP flow */
@@ -72,21 +70,6 @@
 #define TH_PSH 0x08u
 #define TH_ACK 0x10u
 
-/* What a flow carries. */
-enum gen_kind {
-    KIND_HTTP,     /* TCP 80, HTTP/1.1 keep-alive */
-    KIND_TLS,      /* TCP 443, TLS application-data records */
-    KIND_OSCAR,    /* TCP 5190, AIM/ICQ FLAP + SNAC */
-    KIND_MSN,      /* TCP 1863, MSNP8 notification server */
-    KIND_YMSG,     /* TCP 5050, Yahoo! Messenger */
-    KIND_GNUTELLA, /* TCP 6346, Gnutella 0.6 */
-    KIND_RAW_TCP,  /* TCP high port, random bytes */
-    KIND_DNS,      /* UDP 53 queries and answers */
-    KIND_NTP,      /* UDP 123 client/server */
-    KIND_RTP,      /* UDP high port, 20 ms voice frames */
-    KIND_RAW_UDP   /* UDP high port, random sizes and bytes */
-};
-
 /* TCP connection phases, each emitting one packet. */
 enum gen_phase {
     PH_SYN,     /* client SYN */
@@ -97,13 +80,6 @@ enum gen_phase {
     PH_FIN2,    /* server FIN */
     PH_LASTACK, /* client final ACK */
     PH_DONE     /* nothing more */
-};
-
-/* How message bytes after the structured prefix are made. */
-enum gen_style {
-    STYLE_TEXT,   /* English/HTML-like text */
-    STYLE_RANDOM, /* uniformly random bytes */
-    STYLE_TLS     /* TLS application-data records of random bytes */
 };
 
 /* How a TCP flow ends. */
@@ -173,571 +149,7 @@ struct gen {
     uint8_t pkt[GEN_PKT_MAX];  /* frame under construction */
 };
 
-/* Bytes being appended to a fixed buffer; overflow is sticky and truncates. */
-struct wbuf {
-    uint8_t *p;   /* buffer */
-    size_t cap;   /* its size */
-    size_t len;   /* bytes written */
-    int full;     /* something did not fit */
-};
-
-static const char gen_text[] =
-    "<html><head><title>Welcome</title></head><body><p>The quick brown fox jumps over the "
-    "lazy dog. Instant messaging has become a part of everyday business; employees install "
-    "clients that tunnel through proxies and hop ports when blocked. Peer-to-peer file "
-    "sharing networks carry music, video and documents between millions of hosts.</p>\n"
-    "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
-    "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "
-    "exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.</p>\n<ul><li>"
-    "Meeting moved to 3pm, see you there</li><li>Did you get the quarterly numbers?</li>"
-    "<li>brb, phone</li><li>Sending the file now, tell me if it arrives</li></ul>\n<p>Duis "
-    "aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla "
-    "pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia "
-    "deserunt mollit anim id est laborum.</p><table><tr><td>Name</td><td>Size</td></tr><tr>"
-    "<td>report-final.doc</td><td>48128</td></tr><tr><td>holiday.jpg</td><td>183220</td>"
-    "</tr></table>\n<p>Sed ut perspiciatis unde omnis iste natus error sit voluptatem "
-    "accusantium doloremque laudantium, totam rem aperiam, eaque ipsa quae ab illo inventore "
-    "veritatis et quasi architecto beatae vitae dicta sunt explicabo.</p></body></html>\n";
-
-static const char *const gen_names[] = {
-    "www.example.com",     "login.oscar.aol.com", "login.icq.com",     "messenger.hotmail.com",
-    "scs.msg.yahoo.com",   "gwebcache.example.net", "mail.example.org", "news.example.net",
-    "update.example.com",  "cdn.example.com",     "ads.example.net",   "intranet.corp.example",
-};
-
-static const char *const gen_chat[] = {
-    "hi there", "are you coming to the meeting?", "lol", "brb", "ok, sending the file now",
-    "what's the password for the share again?", "see you tomorrow", "did you get my mail?",
-    "can you call me", "the build is broken again", "lunch?", "thx!",
-};
-
-/* ---- PRNG ---------------------------------------------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_seed(uint64_t a, uint64_t b)
-{
-    uint64_t s = a ^ (b * 0xd1b54a32d192ed03ULL);
-    uint64_t r = splitmix64(&s);
-
-    return r != 0 ? r : 1;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s;
-
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545f4914f6cdd1dULL;
-}
-
-/* Uniform in [0, n). */
-static uint32_t rng_below(uint64_t *s, uint32_t n)
-{
-    return (uint32_t)(((rng_next(s) >> 32) * (uint64_t)n) >> 32);
-}
-
-/* Uniform in [0, 1). */
-static double rng_unit(uint64_t *s)
-{
-    return (double)(rng_next(s) >> 11) * 0x1p-53;
-}
-
-/* Exponential with the given mean, capped at cap. */
-static uint32_t rng_exp(uint64_t *s, double mean, uint32_t cap)
-{
-    double v = -mean * log(1.0 - rng_unit(s));
-
-    return v >= (double)cap ? cap : (uint32_t)v;
-}
-
-/* ---- byte writers -------------------------------------------------------------------- */
-
-static void put_be16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static void wb_bytes(struct wbuf *w, const void *src, size_t n)
-{
-    if (w->full || n > w->cap - w->len) {
-        w->full = 1;
-        return;
-    }
-    memcpy(w->p + w->len, src, n);
-    w->len += n;
-}
-
-static void wb_u8(struct wbuf *w, uint32_t v)
-{
-    uint8_t b = (uint8_t)v;
-
-    wb_bytes(w, &b, 1);
-}
-
-static void wb_be16(struct wbuf *w, uint32_t v)
-{
-    uint8_t b[2];
-
-    put_be16(b, v);
-    wb_bytes(w, b, 2);
-}
-
-static void wb_le16(struct wbuf *w, uint32_t v)
-{
-    uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
-
-    wb_bytes(w, b, 2);
-}
-
-static void wb_be32(struct wbuf *w, uint32_t v)
-{
-    uint8_t b[4];
-
-    put_be32(b, v);
-    wb_bytes(w, b, 4);
-}
-
-static void wb_le32(struct wbuf *w, uint32_t v)
-{
-    uint8_t b[4];
-
-    put_le32(b, v);
-    wb_bytes(w, b, 4);
-}
-
-static void wb_str(struct wbuf *w, const char *s)
-{
-    wb_bytes(w, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3))) static void wb_fmt(struct wbuf *w, const char *fmt, ...)
-{
-    char tmp[GEN_PREFIX_MAX];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(tmp)) {
-        w->full = 1;
-        return;
-    }
-    wb_bytes(w, tmp, (size_t)n);
-}
-
-/* Copy n bytes of the sample text starting at position pos (wrapping). */
-static void text_fill(uint8_t *out, size_t n, uint64_t pos)
-{
-    const size_t tl = sizeof(gen_text) - 1;
-    size_t at = (size_t)(pos % tl);
-
-    while (n > 0) {
-        size_t k = tl - at < n ? tl - at : n;
-
-        memcpy(out, gen_text + at, k);
-        out += k;
-        n -= k;
-        at = 0;
-    }
-}
-
-static void random_fill(uint64_t *rng, uint8_t *out, size_t n)
-{
-    while (n >= 8) {
-        uint64_t r = rng_next(rng);
-
-        memcpy(out, &r, 8);
-        out += 8;
-        n -= 8;
-    }
-    if (n > 0) {
-        uint64_t r = rng_next(rng);
-
-        memcpy(out, &r, n);
-    }
-}
-
-/* ---- message prefixes, one builder per protocol -------------------------------------- */
-
-/* A user name of the flow: numeric ICQ UIN or a screen/mail name. */
-static void user_name(uint64_t seed, int peer, int numeric, char *out, size_t cap)
-{
-    static const char *const first[] = {"alice", "bob", "carol", "dave", "erin", "frank",
-                                        "grace", "heidi", "ivan", "judy", "mallory", "trent"};
-    uint64_t s = rng_seed(seed, peer ? 0x7065657275ULL : 0x75736572ULL);
-    uint32_t a = rng_below(&s, 12), b = rng_below(&s, 10000);
-
-    if (numeric)
-        snprintf(out, cap, "%u", 100000u + rng_below(&s, 900000000u));
-    else
-        snprintf(out, cap, "%s%u", first[a], b);
-}
-
-static void prefix_http(struct wbuf *w, uint64_t *r, uint32_t dir, uint32_t body_len,
-                        uint8_t *style)
-{
-    static const char *const ext[] = {"html", "gif", "jpg", "css", "js", "php"};
-    static const char *const ua[] = {
-        "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)",
-        "Mozilla/5.0 (Windows; U; Windows NT 5.0; en-US; rv:1.0.0) Gecko/20020530",
-        "Opera/6.02 (Windows NT 4.0; U)  [en]"};
-
-    if (dir == 0) {
-        const char *name = gen_names[rng_below(r, GEN_COUNT(gen_names))];
-
-        if (body_len == 0)
-            wb_fmt(w, "GET /%s/%08x.%s HTTP/1.1\r\n", rng_below(r, 2) ? "img" : "news",
-                   (unsigned)rng_next(r), ext[rng_below(r, 6)]);
-        else
-            wb_fmt(w, "POST /cgi-bin/form%u.cgi HTTP/1.1\r\n", rng_below(r, 50));
-        wb_fmt(w, "Host: %s\r\nUser-Agent: %s\r\nAccept: */*\r\nAccept-Language: en-us\r\n"
-                  "Connection: keep-alive\r\n", name, ua[rng_below(r, 3)]);
-        if (body_len > 0)
-            wb_fmt(w, "Content-Type: text/plain\r\nContent-Length: %u\r\n", body_len);
-        wb_str(w, "\r\n");
-        *style = STYLE_TEXT;
-        return;
-    }
-    *style = rng_below(r, 10) < 7 ? STYLE_TEXT : STYLE_RANDOM;
-    wb_fmt(w, "HTTP/1.1 200 OK\r\nDate: Tue, 16 Apr 2002 12:%02u:%02u GMT\r\n"
-              "Server: Apache/1.3.26 (Unix)\r\nContent-Length: %u\r\nKeep-Alive: timeout=15, "
-              "max=100\r\nConnection: Keep-Alive\r\nContent-Type: %s\r\n\r\n",
-           rng_below(r, 60), rng_below(r, 60), body_len,
-           *style == STYLE_TEXT ? "text/html" : "application/octet-stream");
-}
-
-/* One FLAP frame header; the caller appends len bytes of data. */
-static void flap(struct wbuf *w, uint32_t channel, uint32_t seq, uint32_t len)
-{
-    wb_u8(w, 0x2a);
-    wb_u8(w, channel);
-    wb_be16(w, seq);
-    wb_be16(w, len);
-}
-
-static void snac(struct wbuf *w, uint32_t family, uint32_t subtype, uint32_t reqid)
-{
-    wb_be16(w, family);
-    wb_be16(w, subtype);
-    wb_be16(w, 0);
-    wb_be32(w, reqid);
-}
-
-static void prefix_oscar(struct wbuf *w, uint64_t *r, uint64_t seed, uint32_t dir,
-                         uint32_t exch, uint32_t text_len)
-{
-    char peer[32], text[512];
-    uint32_t seq = (uint32_t)(seed >> (dir ? 16 : 32)) + exch + (dir && exch ? 1 : 0);
-    uint8_t cookie[256];
-    size_t plen;
-
-    if (exch == 0 && dir == 0) {
-        /* BOS sign-on: version 1 and the authorization cookie TLV. */
-        random_fill(r, cookie, sizeof(cookie));
-        flap(w, 1, seq, 4 + 4 + sizeof(cookie));
-        wb_be32(w, 1);
-        wb_be16(w, 0x0006);
-        wb_be16(w, sizeof(cookie));
-        wb_bytes(w, cookie, sizeof(cookie));
-        return;
-    }
-    if (exch == 0) {
-        /* Server hello, then "host online" listing the supported SNAC families. */
-        static const uint16_t fam[] = {1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 19, 21};
-
-        flap(w, 1, seq, 4);
-        wb_be32(w, 1);
-        flap(w, 2, seq + 1, 10 + 2 * 12);
-        snac(w, 0x0001, 0x0003, 0);
-        for (size_t i = 0; i < 12; i++)
-            wb_be16(w, fam[i]);
-        return;
-    }
-    user_name(seed, dir == 0, 1, peer, sizeof(peer));
-    plen = strlen(peer);
-    if (dir == 1 && rng_below(r, 4) == 0) {
-        flap(w, 5, seq, 0); /* keep-alive */
-        return;
-    }
-    if (text_len > sizeof(text))
-        text_len = sizeof(text);
-    text_fill((uint8_t *)text, text_len, rng_next(r));
-    if (text_len == 0) { /* the opening exchanges carry a canned line */
-        const char *c = gen_chat[rng_below(r, GEN_COUNT(gen_chat))];
-
-        text_len = (uint32_t)strlen(c);
-        memcpy(text, c, text_len);
-    }
-    if (dir == 0) {
-        /* ICBM channel 1 message: cookie, channel, UIN, TLV 2 { features, message }. */
-        flap(w, 2, seq, (uint32_t)(10 + 8 + 2 + 1 + plen + 4 + 5 + 4 + 4 + text_len + 4));
-        snac(w, 0x0004, 0x0006, exch);
-        wb_be32(w, (uint32_t)rng_next(r));
-        wb_be32(w, (uint32_t)rng_next(r));
-        wb_be16(w, 1);
-        wb_u8(w, (uint32_t)plen);
-        wb_bytes(w, peer, plen);
-        wb_be16(w, 0x0002);
-        wb_be16(w, 5 + 4 + 4 + text_len);
-        wb_be16(w, 0x0501);
-        wb_be16(w, 1);
-        wb_u8(w, 1);
-        wb_be16(w, 0x0101);
-        wb_be16(w, 4 + text_len);
-        wb_be32(w, 0);
-        wb_bytes(w, text, text_len);
-        wb_be16(w, 0x0006);
-        wb_be16(w, 0);
-        return;
-    }
-    /* Server acknowledges the message (SNAC 4/12 host ack). */
-    flap(w, 2, seq, (uint32_t)(10 + 8 + 2 + 1 + plen));
-    snac(w, 0x0004, 0x000c, exch);
-    wb_be32(w, (uint32_t)rng_next(r));
-    wb_be32(w, (uint32_t)rng_next(r));
-    wb_be16(w, 1);
-    wb_u8(w, (uint32_t)plen);
-    wb_bytes(w, peer, plen);
-}
-
-static void prefix_msn(struct wbuf *w, uint64_t *r, uint64_t seed, uint32_t dir, uint32_t exch,
-                       uint32_t body_len)
-{
-    static const char mime[] = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8"
-                                "\r\nX-MMS-IM-Format: FN=MS%20Sans%20Serif; EF=; CO=0; CS=0; "
-                                "PF=0\r\n\r\n";
-    char user[32], peer[32];
-    uint32_t trid = exch + 1;
-
-    user_name(seed, 0, 0, user, sizeof(user));
-    user_name(seed, 1, 0, peer, sizeof(peer));
-    switch (exch) {
-    case 0:
-        wb_fmt(w, "VER %u MSNP8 CVR0\r\n", trid);
-        return;
-    case 1:
-        if (dir == 0)
-            wb_fmt(w, "CVR %u 0x0409 win 4.10 i386 MSNMSGR 5.0.0544 MSMSGS %s@hotmail.com\r\n",
-                   trid, user);
-        else
-            wb_fmt(w, "CVR %u 5.0.0544 5.0.0544 1.0.0000 http://download.microsoft.com/"
-                      "download/msnmsgr.exe http://messenger.msn.com\r\n", trid);
-        return;
-    case 2:
-        if (dir == 0)
-            wb_fmt(w, "USR %u TWN I %s@hotmail.com\r\n", trid, user);
-        else
-            wb_fmt(w, "USR %u TWN S lc=1033,id=507,tw=40,fs=1,ru=http%%3A%%2F%%2Fmessenger"
-                      "%%2Emsn%%2Ecom,ct=%u,kpp=1,kv=5,ver=2.1.0173.1,tpf=%08x\r\n",
-                   trid, GEN_BASE_SEC + rng_below(r, 600), (unsigned)rng_next(r));
-        return;
-    default:
-        break;
-    }
-    if (dir == 0)
-        wb_fmt(w, "MSG %u N %u\r\n", trid, (unsigned)(sizeof(mime) - 1 + body_len));
-    else if (body_len == 0)
-        wb_fmt(w, "ACK %u\r\n", trid);
-    else
-        wb_fmt(w, "MSG %s@hotmail.com %s %u\r\n", peer, peer,
-               (unsigned)(sizeof(mime) - 1 + body_len));
-    if (dir == 0 || body_len > 0)
-        wb_str(w, mime);
-}
-
-/* A YMSG packet: 20-byte header then key/value pairs separated by 0xC0 0x80. */
-static void ymsg(struct wbuf *w, uint32_t service, uint32_t status, uint32_t session,
-                 const char *const *kv, size_t n_kv)
-{
-    static const uint8_t sep[2] = {0xc0, 0x80};
-    size_t len = 0;
-
-    for (size_t i = 0; i < n_kv; i++)
-        len += strlen(kv[i]) + 2;
-    wb_str(w, "YMSG");
-    wb_be16(w, 0x0009);
-    wb_be16(w, 0);
-    wb_be16(w, (uint32_t)len);
-    wb_be16(w, service);
-    wb_be32(w, status);
-    wb_be32(w, session);
-    for (size_t i = 0; i < n_kv; i++) {
-        wb_str(w, kv[i]);
-        wb_bytes(w, sep, 2);
-    }
-}
-
-static void prefix_ymsg(struct wbuf *w, uint64_t *r, uint64_t seed, uint32_t dir, uint32_t exch,
-                        uint32_t text_len)
-{
-    char user[32], peer[32], a[40], b[40], text[400];
-    uint32_t session = (uint32_t)(seed >> 20);
-
-    user_name(seed, 0, 0, user, sizeof(user));
-    user_name(seed, 1, 0, peer, sizeof(peer));
-    snprintf(a, sizeof(a), "%016llx", (unsigned long long)rng_next(r));
-    snprintf(b, sizeof(b), "%016llx", (unsigned long long)rng_next(r));
-    if (exch == 0 && dir == 0) {
-        const char *kv[] = {"1", user};
-
-        ymsg(w, 0x57, 0, 0, kv, 2);
-    } else if (exch == 0) {
-        const char *kv[] = {"1", user, "94", a, "13", "1"};
-
-        ymsg(w, 0x57, 1, session, kv, 6);
-    } else if (exch == 1 && dir == 0) {
-        const char *kv[] = {"6", a, "96", b, "0", user, "2", user, "1", user};
-
-        ymsg(w, 0x54, 0, session, kv, 10);
-    } else if (exch == 1) {
-        char list[80];
-        const char *kv[] = {"87", list, "88", "", "89", user};
-
-        snprintf(list, sizeof(list), "Friends:%s\n", peer);
-        ymsg(w, 0x55, 0, session, kv, 6);
-    } else {
-        const char *kv[] = {"1", dir ? peer : user, "5", dir ? user : peer, "14", text};
-
-        if (text_len >= sizeof(text))
-            text_len = sizeof(text) - 1;
-        text_fill((uint8_t *)text, text_len, rng_next(r));
-        text[text_len] = '\0';
-        for (uint32_t i = 0; i < text_len; i++)
-            if ((uint8_t)text[i] == '\n' || (uint8_t)text[i] == '<')
-                text[i] = ' ';
-        if (text_len == 0) {
-            const char *c = gen_chat[rng_below(r, GEN_COUNT(gen_chat))];
-
-            memcpy(text, c, strlen(c) + 1);
-        }
-        ymsg(w, 0x06, dir ? 1 : 0, session, kv, 6);
-    }
-}
-
-/* A Gnutella descriptor header: GUID, type, TTL, hops, little-endian payload length. */
-static void gnut_desc(struct wbuf *w, uint64_t *r, uint32_t type, uint32_t len)
-{
-    uint8_t guid[16];
-
-    random_fill(r, guid, sizeof(guid));
-    guid[8] = 0xff; /* "new" servent marker */
-    guid[15] = 0x00;
-    wb_bytes(w, guid, sizeof(guid));
-    wb_u8(w, type);
-    wb_u8(w, type == 0x00 ? 1 : 7);
-    wb_u8(w, 0);
-    wb_le32(w, len);
-}
-
-static void prefix_gnutella(struct wbuf *w, uint64_t *r, uint32_t dir, uint32_t exch)
-{
-    static const char *const q[] = {"britney mp3", "linux iso", "holiday photos", "report doc",
-                                    "matrix divx", "madonna"};
-    uint8_t ip[4] = {198, 51, 100, (uint8_t)(1 + rng_below(r, 250))};
-
-    if (exch == 0) {
-        if (dir == 0)
-            wb_str(w, "GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/2.4.4\r\nX-Ultrapeer: "
-                      "False\r\nX-Query-Routing: 0.1\r\nPong-Caching: 0.1\r\n\r\n");
-        else
-            wb_str(w, "GNUTELLA/0.6 200 OK\r\nUser-Agent: BearShare 2.6.3\r\nX-Ultrapeer: True"
-                      "\r\nX-Try-Ultrapeers: 203.0.113.7:6346,198.51.100.9:6346\r\n\r\n");
-        return;
-    }
-    if (exch == 1 && dir == 0) {
-        wb_str(w, "GNUTELLA/0.6 200 OK\r\n\r\n");
-        return;
-    }
-    if (dir == 0) {
-        uint32_t n = 1 + rng_below(r, 3);
-
-        for (uint32_t i = 0; i < n; i++) {
-            const char *s = q[rng_below(r, 6)];
-
-            if (rng_below(r, 3) == 0) {
-                gnut_desc(w, r, 0x00, 0); /* ping */
-                continue;
-            }
-            gnut_desc(w, r, 0x80, (uint32_t)(2 + strlen(s) + 1));
-            wb_le16(w, 0);
-            wb_bytes(w, s, strlen(s) + 1);
-        }
-        return;
-    }
-    /* Pong: port, address, files shared, kilobytes shared. */
-    gnut_desc(w, r, 0x01, 14);
-    wb_le16(w, 6346);
-    wb_bytes(w, ip, 4);
-    wb_le32(w, rng_below(r, 5000));
-    wb_le32(w, rng_below(r, 20000000));
-}
-
-/*
- * Builds the structured prefix of message (exch, dir) of flow f into buf and returns its
- * length; sets *style for the bytes that follow.  Deterministic: it is rebuilt for every
- * segment that overlaps it.
- */
-static size_t msg_prefix(const struct gen_flow *f, uint32_t dir, uint32_t exch,
-                         uint32_t body_len, uint8_t *buf, uint8_t *style)
-{
-    uint64_t r = rng_seed(f->seed, 2ULL * exch + dir + 1);
-    struct wbuf w = {buf, GEN_PREFIX_MAX, 0, 0};
-
-    *style = STYLE_RANDOM;
-    switch (f->kind) {
-    case KIND_HTTP:
-        prefix_http(&w, &r, dir, body_len, style);
-        break;
-    case KIND_TLS:
-        *style = STYLE_TLS;
-        break;
-    case KIND_OSCAR:
-        prefix_oscar(&w, &r, f->seed, dir, exch, body_len);
-        break;
-    case KIND_MSN:
-        *style = STYLE_TEXT;
-        prefix_msn(&w, &r, f->seed, dir, exch, body_len);
-        break;
-    case KIND_YMSG:
-        prefix_ymsg(&w, &r, f->seed, dir, exch, body_len);
-        break;
-    case KIND_GNUTELLA:
-        prefix_gnutella(&w, &r, dir, exch);
-        break;
-    default:
-        break;
-    }
-    return w.full ? 0 : w.len;
-}
+/* ---- messages ------------------------------------------------------------------------ */
 
 /* Kinds whose body bytes all live in the prefix. */
 static int kind_body_in_prefix(uint32_t kind)
@@ -963,7 +375,7 @@ static void plan_msg(struct gen *g, struct gen_flow *f, uint32_t dir)
         if (tail > 0 && tail < 6)
             body += 6;
     }
-    hl = msg_prefix(f, dir, f->exch, body, buf, &style);
+    hl = gen_msg_prefix(f->kind, f->seed, dir, f->exch, body, buf, &style);
     f->dir = (uint8_t)dir;
     f->hdr_len = (uint16_t)hl;
     f->body_len = body; /* the prefix is rebuilt from it: keep it even if in the prefix */
@@ -984,7 +396,7 @@ static void fill_msg(struct gen_flow *f, uint8_t *out, uint32_t len)
         uint8_t style;
         uint32_t k = f->hdr_len - off < len ? f->hdr_len - off : len;
 
-        msg_prefix(f, f->dir, f->exch, f->body_len, buf, &style);
+        gen_msg_prefix(f->kind, f->seed, f->dir, f->exch, f->body_len, buf, &style);
         memcpy(out, buf + off, k);
         out += k;
         off += k;
@@ -993,10 +405,10 @@ static void fill_msg(struct gen_flow *f, uint8_t *out, uint32_t len)
     if (len == 0)
         return;
     if (f->style == STYLE_TEXT) {
-        text_fill(out, len, (uint64_t)(off - f->hdr_len) + (f->seed & 0xffff));
+        gen_text_fill(out, len, (uint64_t)(off - f->hdr_len) + (f->seed & 0xffff));
         return;
     }
-    random_fill(&f->rng, out, len);
+    gen_random_fill(&f->rng, out, len);
     if (f->style != STYLE_TLS)
         return;
     /* Overwrite the record headers (type 23, TLS 1.2, length) that fall in this segment. */
@@ -1175,56 +587,6 @@ static void tcp_step(struct gen *g, struct gen_flow *f)
 
 /* ---- UDP flows ----------------------------------------------------------------------- */
 
-/* Appends a DNS name in label form. */
-static void dns_name(struct wbuf *w, const char *name)
-{
-    while (*name != '\0') {
-        const char *dot = strchr(name, '.');
-        size_t n = dot ? (size_t)(dot - name) : strlen(name);
-
-        wb_u8(w, (uint32_t)n);
-        wb_bytes(w, name, n);
-        name += n + (dot ? 1 : 0);
-    }
-    wb_u8(w, 0);
-}
-
-/* A DNS query (dir 0) or its answer (dir 1) for exchange exch. */
-static size_t udp_dns(const struct gen_flow *f, uint32_t dir, uint32_t exch, uint8_t *out)
-{
-    uint64_t r = rng_seed(f->seed, exch + 1);
-    struct wbuf w = {out, 512, 0, 0};
-    uint32_t id = rng_below(&r, 65536), type = rng_below(&r, 5) == 0 ? 28 : 1;
-    uint32_t n_ans = dir ? 1 + rng_below(&r, 4) : 0;
-    char host[64];
-
-    if (rng_below(&r, 3) == 0)
-        snprintf(host, sizeof(host), "host%u.example.com", rng_below(&r, 100000));
-    else
-        snprintf(host, sizeof(host), "%s", gen_names[rng_below(&r, GEN_COUNT(gen_names))]);
-    wb_be16(&w, id);
-    wb_be16(&w, dir ? 0x8180 : 0x0100);
-    wb_be16(&w, 1);
-    wb_be16(&w, n_ans);
-    wb_be16(&w, 0);
-    wb_be16(&w, 0);
-    dns_name(&w, host);
-    wb_be16(&w, type);
-    wb_be16(&w, 1);
-    for (uint32_t i = 0; i < n_ans; i++) {
-        uint8_t addr[16];
-
-        random_fill(&r, addr, sizeof(addr));
-        wb_be16(&w, 0xc00c); /* pointer to the question name */
-        wb_be16(&w, type);
-        wb_be16(&w, 1);
-        wb_be32(&w, 300 + rng_below(&r, 3600));
-        wb_be16(&w, type == 28 ? 16 : 4);
-        wb_bytes(&w, addr, type == 28 ? 16 : 4);
-    }
-    return w.len;
-}
-
 /* Payload of the next UDP packet of f; sets *dir. */
 static size_t udp_payload(struct gen_flow *f, uint8_t *out, uint32_t *dir)
 {
@@ -1234,7 +596,7 @@ static size_t udp_payload(struct gen_flow *f, uint8_t *out, uint32_t *dir)
     switch (f->kind) {
     case KIND_DNS:
         *dir = f->exch & 1;
-        return udp_dns(f, *dir, f->exch / 2, out);
+        return gen_dns_msg(f->seed, *dir, f->exch / 2, out);
     case KIND_NTP:
         /* 48-byte NTPv3 packet: LI 0, VN 3, mode 3 (client) or 4 (server). */
         *dir = f->exch & 1;
@@ -1243,9 +605,9 @@ static size_t udp_payload(struct gen_flow *f, uint8_t *out, uint32_t *dir)
         out[1] = *dir ? 2 : 0;
         out[2] = 6;
         out[3] = 0xec;
-        random_fill(r, out + 40, 8);
+        gen_random_fill(r, out + 40, 8);
         if (*dir)
-            random_fill(r, out + 12, 28);
+            gen_random_fill(r, out + 12, 28);
         return 48;
     case KIND_RTP:
         /* RTP v2, PCMU, 20 ms frames of 160 samples, mostly client to server. */
@@ -1255,12 +617,12 @@ static size_t udp_payload(struct gen_flow *f, uint8_t *out, uint32_t *dir)
         put_be16(out + 2, (uint32_t)(f->seed + f->exch));
         put_be32(out + 4, (uint32_t)(f->seed >> 16) + f->exch * 160);
         put_be32(out + 8, (uint32_t)(f->seed >> 32) ^ *dir);
-        random_fill(r, out + 12, 160);
+        gen_random_fill(r, out + 12, 160);
         return 172;
     default:
         *dir = rng_below(r, 2);
         n = 20 + rng_below(r, 1380);
-        random_fill(r, out, n);
+        gen_random_fill(r, out, n);
         /* A fixed first byte keeps heuristic dissectors (RTCP, CLTP, Thrift) off random data. */
         out[0] = 0x00;
         out[1] = 0x01;
@@ -1314,7 +676,7 @@ static void client_addr(struct gen_flow *f)
     if (f->v6) {
         f->cli_addr[0] = 0xfd;
         f->cli_addr[1] = 0x00;
-        random_fill(r, f->cli_addr + 2, 14);
+        gen_random_fill(r, f->cli_addr + 2, 14);
         return;
     }
     if (rng_below(r, 4) == 0) {
@@ -1340,7 +702,7 @@ static void server_addr(struct gen_flow *f)
         f->srv_addr[1] = 0x01;
         f->srv_addr[2] = 0x0d;
         f->srv_addr[3] = 0xb8;
-        random_fill(r, f->srv_addr + 4, 12);
+        gen_random_fill(r, f->srv_addr + 4, 12);
         return;
     }
     f->srv_addr[0] = first[rng_below(r, sizeof(first))];
@@ -1518,12 +880,16 @@ static int parse_args(struct gen *g, int argc, char **argv, const char **path)
     g->target = mb * 1000000u;
     g->seed = seed;
     g->span_us = span * 1000000u;
-    g->n_tcp = nt ? (uint32_t)nt : (uint32_t)(g->target / GEN_BYTES_PER_TCP_FLOW);
-    g->n_udp = nu ? (uint32_t)nu : (uint32_t)(g->target / GEN_BYTES_PER_UDP_FLOW);
+    g->n_tcp = (uint32_t)(g->target / GEN_BYTES_PER_TCP_FLOW);
+    g->n_udp = (uint32_t)(g->target / GEN_BYTES_PER_UDP_FLOW);
     if (g->n_tcp < GEN_MIN_FLOWS)
         g->n_tcp = GEN_MIN_FLOWS;
     if (g->n_udp < GEN_MIN_FLOWS)
         g->n_udp = GEN_MIN_FLOWS;
+    if (nt != 0) /* explicit counts win over the size-derived defaults */
+        g->n_tcp = (uint32_t)nt;
+    if (nu != 0)
+        g->n_udp = (uint32_t)nu;
     return 0;
 }
 
