@@ -50,8 +50,8 @@ const char *eve_format_ts(int64_t ts_us, char *buf, size_t len)
         snprintf(buf, len, "1970-01-01T00:00:00.000000+0000");
         return buf;
     }
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)us);
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)us);
     return buf;
 }
 

@@ -21,13 +21,13 @@
 #define EVE_TS_LEN 32
 
 struct eve {
-    struct config cfg;       /* copy of the settings at open (switches, limits, file name) */
-    struct stats *st;        /* where eve.* counters go: the caller's, or own_stats */
-    struct stats own_stats;  /* counters kept here when eve_open() was given no stats */
-    char *path;              /* logdir/<eve_filename>, owned */
-    FILE *fp;                /* the open file; NULL only if a reopen lost it */
-    char *buf;               /* stdio buffer of cfg.eve_buffer_size bytes (NULL: unbuffered) */
-    bool warned_write;       /* a write error has been logged (logged once per writer) */
+    struct config cfg;      /* copy of the settings at open (switches, limits, file name) */
+    struct stats *st;       /* where eve.* counters go: the caller's, or own_stats */
+    struct stats own_stats; /* counters kept here when eve_open() was given no stats */
+    char *path;             /* logdir/<eve_filename>, owned */
+    FILE *fp;               /* the open file; NULL only if a reopen lost it */
+    char *buf;              /* stdio buffer of cfg.eve_buffer_size bytes (NULL: unbuffered) */
+    bool warned_write;      /* a write error has been logged (logged once per writer) */
     uint32_t anom_written[STAT__COUNT]; /* anomaly events written per anomaly id */
 };
 

@@ -206,11 +206,11 @@ static void sample_alert(struct alert *a)
     add_meta(a, "countermeasure", "Deny login.icq.com on TCP 5190");
 }
 
-/* An anomaly id other than `not`, or STAT__COUNT when there is none. */
-static enum stat_id find_anomaly(enum stat_id not)
+/* An anomaly id other than `except`, or STAT__COUNT when there is none. */
+static enum stat_id find_anomaly(enum stat_id except)
 {
     for (int i = 0; i < STAT__COUNT; i++) {
-        if (i != (int)not && stats_anomaly_info((enum stat_id)i, NULL, NULL))
+        if (i != (int)except && stats_anomaly_info((enum stat_id)i, NULL, NULL))
             return (enum stat_id)i;
     }
     return STAT__COUNT;
@@ -246,10 +246,8 @@ START_TEST(test_ts_format)
     ck_assert_str_eq(eve_format_ts(999999, buf, sizeof(buf)), "1970-01-01T00:00:00.999999+0000");
     /* before the epoch the microseconds stay positive: floor, not truncation */
     ck_assert_str_eq(eve_format_ts(-1, buf, sizeof(buf)), "1969-12-31T23:59:59.999999+0000");
-    ck_assert_str_eq(eve_format_ts(-1000000, buf, sizeof(buf)),
-                     "1969-12-31T23:59:59.000000+0000");
-    ck_assert_str_eq(eve_format_ts(-1500000, buf, sizeof(buf)),
-                     "1969-12-31T23:59:58.500000+0000");
+    ck_assert_str_eq(eve_format_ts(-1000000, buf, sizeof(buf)), "1969-12-31T23:59:59.000000+0000");
+    ck_assert_str_eq(eve_format_ts(-1500000, buf, sizeof(buf)), "1969-12-31T23:59:58.500000+0000");
     /* 2^31 s: the 32-bit time_t rollover */
     ck_assert_str_eq(eve_format_ts(2147483648LL * 1000000 + 7, buf, sizeof(buf)),
                      "2038-01-19T03:14:08.000007+0000");
@@ -257,10 +255,8 @@ START_TEST(test_ts_format)
     ck_assert_str_eq(eve_format_ts(4294967296LL * 1000000, buf, sizeof(buf)),
                      "2106-02-07T06:28:16.000000+0000");
     /* years that would not fit 4 digits are clamped */
-    ck_assert_str_eq(eve_format_ts(INT64_MAX, buf, sizeof(buf)),
-                     "9999-12-31T23:59:59.999999+0000");
-    ck_assert_str_eq(eve_format_ts(INT64_MIN, buf, sizeof(buf)),
-                     "0000-01-01T00:00:00.000000+0000");
+    ck_assert_str_eq(eve_format_ts(INT64_MAX, buf, sizeof(buf)), "9999-12-31T23:59:59.999999+0000");
+    ck_assert_str_eq(eve_format_ts(INT64_MIN, buf, sizeof(buf)), "0000-01-01T00:00:00.000000+0000");
     /* a short buffer is truncated and terminated, never overrun */
     memset(buf, 'Z', sizeof(buf));
     eve_format_ts(0, buf, 11);
@@ -329,7 +325,8 @@ START_TEST(test_wire_string_dumps_valid_json)
     ck_assert_ptr_nonnull(line);
     /* the newline is a JSON escape: the line stays one line; no \u0000 for strict readers */
     ck_assert_ptr_null(strchr(line, '\n'));
-    ck_assert_str_eq(line, "{\"v\":\"u\\\\x00\\\"\\\\\\n\\\\xC0\\\\xAF\\\\xED\\\\xB0\\\\x80\\\\xFF\"}");
+    ck_assert_str_eq(line,
+                     "{\"v\":\"u\\\\x00\\\"\\\\\\n\\\\xC0\\\\xAF\\\\xED\\\\xB0\\\\x80\\\\xFF\"}");
     back = json_loads(line, 0, NULL);
     ck_assert_ptr_nonnull(back);
     ck_assert_uint_eq(json_string_length(json_object_get(back, "v")), 4 + 7 * 4);
@@ -730,8 +727,8 @@ START_TEST(test_flow_event_variants)
     sample_flow(&f);
     f.proto = 47;
     f.end_reason = FLOW_END_REUSE;
-    f.start_us = T_2002 + 999999;  /* 12:00:00.999999 */
-    f.last_us = T_2002 + 1000000;  /* 12:00:01.000000: whole seconds differ by 1 */
+    f.start_us = T_2002 + 999999; /* 12:00:00.999999 */
+    f.last_us = T_2002 + 1000000; /* 12:00:01.000000: whole seconds differ by 1 */
     eve_write_flow(ev, &f);
     eve_close(ev);
 
@@ -806,9 +803,9 @@ START_TEST(test_alert_event)
     struct eve *ev;
     json_t **l, *md, *arr;
     size_t n;
-    static const char *const keys[] = {"service", "username", "password_form", "password",
-                                       "login_outcome", "tunnel", "tunnel_target",
-                                       "countermeasure", "file_name"};
+    static const char *const keys[] = {"service",       "username",       "password_form",
+                                       "password",      "login_outcome",  "tunnel",
+                                       "tunnel_target", "countermeasure", "file_name"};
     static const uint8_t bad_name[] = {'f', 0xFF, '.', 'e', 'x', 'e'}; /* "f\xFF.exe" */
 
     test_config(&cfg);
@@ -861,14 +858,12 @@ START_TEST(test_alert_event)
     /* keys in order of first appearance */
     {
         size_t i = 0;
-        const char *k;
-        json_t *v;
 
-        json_object_foreach(md, k, v) {
-            ck_assert_str_eq(k, keys[i]);
-            ck_assert(json_is_array(v));
-            i++;
+        for (void *it = json_object_iter(md); it; it = json_object_iter_next(md, it), i++) {
+            ck_assert_str_eq(json_object_iter_key(it), keys[i]);
+            ck_assert(json_is_array(json_object_iter_value(it)));
         }
+        ck_assert_uint_eq(i, 9);
     }
     arr = json_object_get(md, "service");
     ck_assert_uint_eq(json_array_size(arr), 2);
@@ -1193,8 +1188,7 @@ START_TEST(test_schema_validation)
     if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77) {
         fprintf(stderr, "check_output: schema validation skipped (python3 jsonschema missing)\n");
     } else {
-        ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "validate_eve.py failed on %s",
-                      path);
+        ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "validate_eve.py failed on %s", path);
     }
     if (getenv("EVE_SAMPLE_KEEP"))
         fprintf(stderr, "check_output: sample events kept in %s\n", path);
