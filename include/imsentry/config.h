@@ -15,7 +15,13 @@
  *   stats:     interval
  *   logging:   level
  *
- * config_load() rejects unknown keys and bad values with "file:line:col: msg".
+ * config_load() rejects unknown and duplicate keys, nodes of the wrong kind
+ * and bad values with "file:line:col: msg".  Sizes take b/kb/mb/gb/tb
+ * suffixes (1024-based), durations are whole seconds, booleans are
+ * yes/no/true/false/on/off.  The accepted range of every key is a LIM_CFG_*
+ * constant in limits.h.  Keys are a table in src/util/util_config.c: a new
+ * key is one line there plus a field here, a line in contrib/imsentry.yaml
+ * (a unit test checks it equals the default) and an entry in the man page.
  */
 #ifndef IMSENTRY_CONFIG_H
 #define IMSENTRY_CONFIG_H
