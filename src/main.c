@@ -200,8 +200,41 @@ static int check_signatures(const char *path)
     return 0;
 }
 
-static int drop_privileges(const char *user, const char *eve_file, const char *logdir,
-                           bool made_dir)
+/* Most directory levels of -l that imsentry creates and hands to the -u user. */
+#define MAIN_MAX_NEW_DIRS 32
+
+/* Directories of logdir that do not exist yet, deepest first (imsentry will create them). */
+struct new_dirs {
+    char path[MAIN_MAX_NEW_DIRS][4096]; /* each missing ancestor of logdir, logdir first */
+    unsigned n;                         /* entries used */
+};
+
+static void find_new_dirs(const char *logdir, struct new_dirs *nd)
+{
+    char cur[4096];
+    struct stat sb;
+    size_t len;
+
+    nd->n = 0;
+    snprintf(cur, sizeof(cur), "%s", logdir);
+    while (nd->n < MAIN_MAX_NEW_DIRS && cur[0] && stat(cur, &sb) != 0) {
+        char *slash;
+
+        snprintf(nd->path[nd->n++], sizeof(nd->path[0]), "%s", cur);
+        len = strlen(cur);
+        while (len > 1 && cur[len - 1] == '/')
+            cur[--len] = '\0';
+        slash = strrchr(cur, '/');
+        if (!slash)
+            break;
+        if (slash == cur)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+    }
+}
+
+static int drop_privileges(const char *user, const char *eve_file, const struct new_dirs *nd)
 {
     struct passwd *pw = getpwnam(user);
 
@@ -212,8 +245,10 @@ static int drop_privileges(const char *user, const char *eve_file, const char *l
     /* the worker must still be able to reopen eve.json after a SIGHUP rotation */
     if (chown(eve_file, pw->pw_uid, pw->pw_gid) != 0)
         log_warn("cannot hand %s to %s: %s", eve_file, user, strerror(errno));
-    if (made_dir && chown(logdir, pw->pw_uid, pw->pw_gid) != 0)
-        log_warn("cannot hand %s to %s: %s", logdir, user, strerror(errno));
+    /* directories imsentry created (0750) must stay traversable and writable for rotation */
+    for (unsigned i = 0; i < nd->n; i++)
+        if (chown(nd->path[i], pw->pw_uid, pw->pw_gid) != 0)
+            log_warn("cannot hand %s to %s: %s", nd->path[i], user, strerror(errno));
     if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
         log_err("cannot drop privileges to %s: %s", user, strerror(errno));
         return -1;
@@ -370,9 +405,8 @@ static int run(const struct options *o, const struct config *cfg)
     struct capture *live = NULL;
     struct worker *w = NULL;
     struct eve *ev = NULL;
-    struct stat sb;
+    static struct new_dirs nd; /* 128 KiB: kept off the stack */
     char err[512];
-    bool made_dir;
     int rc = 1;
 
     memset(&rt, 0, sizeof(rt));
@@ -387,13 +421,13 @@ static int run(const struct options *o, const struct config *cfg)
             return 1;
         }
     }
-    made_dir = stat(o->logdir, &sb) != 0;
+    find_new_dirs(o->logdir, &nd);
     ev = eve_open(o->logdir, cfg, NULL, err, sizeof(err));
     if (!ev) {
         log_err("%s", err);
         goto out;
     }
-    if (o->user && drop_privileges(o->user, eve_path(ev), o->logdir, made_dir) != 0)
+    if (o->user && drop_privileges(o->user, eve_path(ev), &nd) != 0)
         goto out;
     w = worker_new(cfg, ev);
     if (!w) {

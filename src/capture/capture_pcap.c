@@ -5,11 +5,15 @@
  * pcapng and scales nanosecond timestamps to microseconds.  A truncated or
  * damaged file ends that file with CAPTURE_ERROR; the caller warns and goes
  * on.  Live capture uses pcap_create()/pcap_activate() so snaplen, promisc,
- * buffer size and read timeout can all be set before activation.
+ * buffer size and read timeout can all be set before activation.  Live
+ * handles are non-blocking and waited on with poll(), so a signal or an
+ * idle link returns control to the caller within the read timeout
+ * (libpcap's own timeout does not fire on an idle TPACKET_V3 ring).
  */
 #include "imsentry/capture.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,8 @@ struct capture {
     pcap_t *pcap;      /* libpcap handle */
     int linktype;      /* DLT of the source */
     bool live;         /* interface rather than file */
+    int fd;            /* selectable descriptor of a live handle, -1 for files */
+    int timeout_ms;    /* poll() wait when a live handle has nothing */
     char name[256];    /* file path or interface name, for messages */
 };
 
@@ -46,8 +52,10 @@ static struct capture *capture_alloc(const char *name)
 {
     struct capture *cap = calloc(1, sizeof(*cap));
 
-    if (cap)
+    if (cap) {
         snprintf(cap->name, sizeof(cap->name), "%s", name);
+        cap->fd = -1;
+    }
     return cap;
 }
 
@@ -113,6 +121,12 @@ struct capture *capture_open_live(const char *iface, const struct config *cfg, c
     cap->linktype = pcap_datalink(cap->pcap);
     if (capture_set_filter(cap, bpf, err, errlen) != 0)
         goto out_close;
+    if (pcap_setnonblock(cap->pcap, 1, perr) != 0) {
+        snprintf(err, errlen, "%s: cannot make the capture non-blocking: %s", iface, perr);
+        goto out_close;
+    }
+    cap->fd = pcap_get_selectable_fd(cap->pcap);
+    cap->timeout_ms = (int)cfg->timeout_ms;
     return cap;
 
 out_close:
@@ -147,6 +161,12 @@ enum capture_status capture_next(struct capture *cap, struct packet *pkt, char *
         pkt->linktype = cap->linktype;
         return CAPTURE_PACKET;
     case 0:
+        if (cap->fd >= 0) {
+            struct pollfd pfd = {.fd = cap->fd, .events = POLLIN};
+
+            /* EINTR (a signal) and a timeout both just hand control back */
+            (void)poll(&pfd, 1, cap->timeout_ms);
+        }
         return CAPTURE_TIMEOUT;
     case PCAP_ERROR_BREAK:
         return CAPTURE_EOF;
