@@ -103,4 +103,29 @@
 #define LIM_CFG_KEYS_PER_SECTION 32
 /* ---- end of config block ---- */
 
+/*
+ * ---- stream (src/stream; owned by the stream engineer) ----
+ * Defaults of struct stream_settings (stream_settings_defaults()) and the
+ * reassembler's internal sizes.
+ */
+/* stream.memcap: bytes of TCP sessions and held segments, all streams of a worker. */
+#define LIM_STREAM_MEMCAP (64ull * 1024 * 1024)
+/* stream.stream-memcap: bytes of segments held by one direction of one stream. */
+#define LIM_STREAM_DIR_MEMCAP (2u * 1024 * 1024)
+/* stream.depth: bytes per direction handed to the app layer (0 = unlimited). */
+#define LIM_STREAM_DEPTH (1u * 1024 * 1024)
+/* stream.max-segments: segment pieces held per direction (tiny-segment floods). */
+#define LIM_STREAM_MAX_SEGMENTS 16384
+/* Bytes of already delivered data kept per direction to compare retransmissions. */
+#define LIM_STREAM_HISTORY (16u * 1024)
+/* Pieces of already delivered data kept per direction (1-byte segment history). */
+#define LIM_STREAM_HISTORY_SEGS 256
+/* Bytes a segment may start beyond the next expected byte when no window is known. */
+#define LIM_STREAM_MAX_AHEAD (1u << 30)
+/* Contiguous bytes coalesced into one app-layer delivery. */
+#define LIM_STREAM_DELIVER_BUF (64u * 1024)
+/* Bytes of one pool slab (a power of two: blocks find their slab by masking). */
+#define LIM_STREAM_SLAB (32u * 1024)
+/* ---- end of stream block ---- */
+
 #endif

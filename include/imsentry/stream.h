@@ -49,7 +49,7 @@ struct stream_host_policy {
 #define STREAM_MAX_HOST_POLICIES 64
 
 struct stream_settings {
-    uint64_t memcap;            /* bytes of segment data held by all streams */
+    uint64_t memcap;            /* bytes of sessions and segment data held by all streams */
     uint32_t stream_memcap;     /* bytes of segment data held by one direction */
     uint32_t depth;             /* bytes per direction inspected; 0 = unlimited */
     uint32_t max_segments;      /* segments queued per direction */
@@ -81,7 +81,24 @@ void stream_packet(struct stream_ctx *sc, struct flow *f, enum flow_dir dir,
 /* The flow ends: delivers what is still queued (gaps marked), then EOF, and frees f->stream. */
 void stream_flow_end(struct stream_ctx *sc, struct flow *f);
 
-/* Bytes of segment data currently held. */
+/*
+ * Bytes currently charged against settings.memcap: per-flow session state
+ * plus held segment blocks (0 once every flow has ended).
+ */
 uint64_t stream_memuse(const struct stream_ctx *sc);
+
+/*
+ * Additions (stream stage).
+ *
+ * Stream anomalies (anomalies.def entries of ANOMALY_KIND_STREAM, e.g.
+ * STAT_ANOM_STREAM_OVERLAP_DIFF_DATA) are counted in the stats and, when a
+ * callback is set, reported with the flow they were raised on so the
+ * caller can write an EVE anomaly event.  The flow is valid only during
+ * the call.
+ */
+typedef void (*stream_event_fn)(void *user, struct flow *f, enum stat_id id);
+
+/* Sets (or, with fn NULL, clears) the anomaly callback. */
+void stream_ctx_set_event_cb(struct stream_ctx *sc, stream_event_fn fn, void *user);
 
 #endif
