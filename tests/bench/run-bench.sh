@@ -201,8 +201,8 @@ med = {k: statistics.median(v) for k, v in rows.items()}
 print()
 print("Capture: %.1f MB file, %d packets, %.1f MB of packet bytes (avg %.0f B/packet)"
       % (file_bytes / 1e6, pkts, pkt_bytes / 1e6, pkt_bytes / pkts))
-print("Median of %s runs each; Mbit/s counts packet bytes (sum of caplen), not file bytes."
-      % runs + (" imsentry args: %s" % extra if extra else ""))
+print("Median of %s run%s each; Mbit/s counts packet bytes (sum of caplen), not file bytes."
+      % (runs, "" if runs == "1" else "s") + (" imsentry args: %s" % extra if extra else ""))
 print()
 print("| reader | median wall (s) | min-max (s) | packets/s | Mbit/s | vs floor |")
 print("|---|---:|---:|---:|---:|---:|")
