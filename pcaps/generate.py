@@ -37,7 +37,6 @@ from scapy.all import (  # noqa: E402
     IPv6ExtHdrFragment,
     IPv6ExtHdrHopByHop,
     PcapWriter,
-    PPP,
     PPPoE,
     Raw,
     CookedLinux,
@@ -248,7 +247,8 @@ def gen_encap(out):
                      / MPLS(label=2000, s=1, ttl=64) / l3)
             elif enc == "pppoe":
                 f = (Ether(src=src, dst=dst, type=0x8864)
-                     / PPPoE(version=1, type=1, code=0, sessionid=0x1234) / PPP(proto=0x0021) / l3)
+                     / PPPoE(version=1, type=1, code=0, sessionid=0x1234)
+                     / Raw(b"\x00\x21") / l3)  # PPP protocol IPv4, uncompressed (RFC 2516)
             elif enc == "gre":
                 f = (Ether(src=src, dst=dst) / IP(src=osrc, dst=odst, ttl=255, id=k + 1)
                      / GRE(proto=0x0800) / l3)
