@@ -133,13 +133,15 @@ struct eve *eve_open(const char *logdir, const struct config *cfg, struct stats 
     }
     ev->cfg = *cfg;
     ev->st = st ? st : &ev->own_stats;
-    if (!ev->cfg.eve_filename[0] || strchr(ev->cfg.eve_filename, '/')) {
-        snprintf(err, errlen, "outputs.eve.filename \"%s\": must be a plain file name",
+    flen = strnlen(ev->cfg.eve_filename, sizeof(ev->cfg.eve_filename));
+    if (flen == 0 || flen == sizeof(ev->cfg.eve_filename) ||
+        memchr(ev->cfg.eve_filename, '/', flen) || strcmp(ev->cfg.eve_filename, "..") == 0 ||
+        strcmp(ev->cfg.eve_filename, ".") == 0) {
+        snprintf(err, errlen, "outputs.eve.filename \"%.*s\": must be a plain file name", (int)flen,
                  ev->cfg.eve_filename);
         goto out_free;
     }
     dlen = strlen(logdir);
-    flen = strnlen(ev->cfg.eve_filename, sizeof(ev->cfg.eve_filename));
     ev->path = malloc(dlen + 1 + flen + 1);
     if (!ev->path) {
         snprintf(err, errlen, "out of memory opening the EVE output");
