@@ -162,6 +162,14 @@ static enum decode_result ppp_dispatch(struct dstate *ds, uint16_t proto, struct
     }
 }
 
+/* The PPP protocol field: one byte when compressed (RFC 1661 s6.5: odd first byte), else two. */
+static uint16_t ppp_proto(struct bcur *c)
+{
+    if (bcur_peek_u8(c, 0) & 0x01)
+        return bcur_u8(c);
+    return bcur_be16(c);
+}
+
 enum decode_result decode_pppoe(struct dstate *ds, struct bcur *c)
 {
     uint8_t vt, code;
@@ -183,7 +191,7 @@ enum decode_result decode_pppoe(struct dstate *ds, struct bcur *c)
         return DECODE_INVALID;
     }
     bcur_limit(c, len); /* the PPPoE length bounds the PPP frame (Ethernet padding follows) */
-    proto = bcur_be16(c);
+    proto = ppp_proto(c);
     if (!bcur_ok(c)) {
         ds_anomaly(ds, STAT_ANOM_PPPOE_PKT_TOO_SMALL);
         return DECODE_INVALID;
@@ -199,10 +207,7 @@ static enum decode_result decode_ppp(struct dstate *ds, struct bcur *c)
     stats_inc(ds->st, STAT_DECODER_PPP);
     if (bcur_peek_u8(c, 0) == 0xff && bcur_peek_u8(c, 1) == 0x03)
         bcur_skip(c, 2);
-    if (bcur_peek_u8(c, 0) & 0x01) /* protocol-field compression: odd first byte */
-        proto = bcur_u8(c);
-    else
-        proto = bcur_be16(c);
+    proto = ppp_proto(c);
     if (!bcur_ok(c)) {
         ds_anomaly(ds, STAT_ANOM_PPP_PKT_TOO_SMALL);
         return DECODE_INVALID;

@@ -93,7 +93,7 @@ static bool ipv6_ext_check(struct dstate *ds, uint8_t nh, struct bcur *e, struct
         seen->hop = true;
         return ipv6_options(ds, e);
     case IPPROTO_NUM_DSTOPTS:
-        if (++seen->dst > 2)
+        if (++seen->dst == 3)
             ds_anomaly(ds, STAT_ANOM_IPV6_EXTHDR_DUPL_DH);
         return ipv6_options(ds, e);
     case IPPROTO_NUM_ROUTING:
