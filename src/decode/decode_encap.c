@@ -46,7 +46,7 @@
 #define GRE_F_SEQ 0x1000
 #define GRE_F_SSR 0x0800
 #define GRE_F_RECUR 0x0700
-#define GRE_F_ACK 0x0080   /* version 1 only */
+#define GRE_F_ACK 0x0080    /* version 1 only */
 #define GRE_V0_FLAGS 0x00f8 /* reserved in version 0 */
 #define GRE_V1_FLAGS 0x0078 /* reserved in version 1 */
 #define GRE_VERSION 0x0007

@@ -29,9 +29,9 @@
 #define ETHERTYPE_MPLS_MC 0x8848
 #define ETHERTYPE_PPPOE_DISC 0x8863
 #define ETHERTYPE_PPPOE_SESS 0x8864
-#define ETHERTYPE_PPP 0x880b      /* PPP in enhanced GRE (PPTP, RFC 2637) */
-#define ETHERTYPE_ERSPAN2 0x88be  /* ERSPAN type I/II */
-#define ETHERTYPE_ERSPAN3 0x22eb  /* ERSPAN type III */
+#define ETHERTYPE_PPP 0x880b     /* PPP in enhanced GRE (PPTP, RFC 2637) */
+#define ETHERTYPE_ERSPAN2 0x88be /* ERSPAN type I/II */
+#define ETHERTYPE_ERSPAN3 0x22eb /* ERSPAN type III */
 
 /* IP protocol numbers. */
 #define IPPROTO_NUM_HOPOPTS 0

@@ -24,11 +24,11 @@
 
 /* Extension headers already seen in this chain (duplicate checks). */
 struct ext_seen {
-    bool hop;         /* hop-by-hop options */
-    bool route;       /* routing header */
-    bool frag;        /* fragment header */
-    bool ah;          /* authentication header */
-    unsigned dst;     /* destination options (two are legal: before and after routing) */
+    bool hop;     /* hop-by-hop options */
+    bool route;   /* routing header */
+    bool frag;    /* fragment header */
+    bool ah;      /* authentication header */
+    unsigned dst; /* destination options (two are legal: before and after routing) */
 };
 
 /* Walks hop-by-hop / destination options (TLVs after the 2-byte header); false when malformed. */
