@@ -9,9 +9,9 @@
  *
  * The addresses are written as far as the decoder got.  A hostile capture
  * can raise the same anomaly on every packet, so each anomaly type writes
- * at most outputs.eve.anomaly-max-per-type events per run (0: no limit);
- * the rest are counted in eve.anomalies_suppressed (the anomaly counter
- * itself, decoder.event.*, counts them all).
+ * at most outputs.eve.anomaly-max-per-type events per run (0: none, as
+ * imsentry.yaml(5) says); the rest are counted in eve.anomalies_suppressed
+ * (the anomaly counter itself, decoder.event.*, counts them all).
  */
 #include "imsentry/output.h"
 
@@ -35,7 +35,7 @@ void eve_write_anomaly(struct eve *ev, const struct packet *pkt, enum stat_id id
         return;
     if ((unsigned)id >= STAT__COUNT || !stats_anomaly_info(id, &kind, &event) || !event)
         return;
-    if (ev->cfg.anomaly_max_per_type && ev->anom_written[id] >= ev->cfg.anomaly_max_per_type) {
+    if (ev->anom_written[id] >= ev->cfg.anomaly_max_per_type) {
         eve_count(ev, STAT_EVE_ANOMALIES_SUPPRESSED);
         return;
     }

@@ -1074,6 +1074,30 @@ START_TEST(test_anomaly_event_and_limit)
 }
 END_TEST
 
+START_TEST(test_anomaly_limit_zero)
+{
+    char dir[64], path[128];
+    struct config cfg;
+    struct stats st;
+    struct packet p;
+    struct eve *ev;
+    enum stat_id a1 = find_anomaly(STAT__COUNT);
+
+    ck_assert(a1 != STAT__COUNT);
+    memset(&st, 0, sizeof(st));
+    test_config(&cfg);
+    cfg.anomaly_max_per_type = 0; /* imsentry.yaml(5): 0 writes none */
+    sample_packet(&p);
+    ev = open_tmp(dir, sizeof(dir), path, sizeof(path), &cfg, &st);
+    eve_write_anomaly(ev, &p, a1);
+    eve_write_anomaly(ev, &p, a1);
+    eve_close(ev);
+    ck_assert_uint_eq(count_lines(path), 0);
+    ck_assert_uint_eq(st.v[STAT_EVE_ANOMALIES_SUPPRESSED], 2);
+    rm_tree(dir);
+}
+END_TEST
+
 START_TEST(test_anomaly_partial_packet)
 {
     char dir[64], path[128];
@@ -1086,7 +1110,7 @@ START_TEST(test_anomaly_partial_packet)
 
     ck_assert(a1 != STAT__COUNT);
     test_config(&cfg);
-    cfg.anomaly_max_per_type = 0; /* no limit */
+    cfg.anomaly_max_per_type = 1000000;
     ev = open_tmp(dir, sizeof(dir), path, sizeof(path), &cfg, NULL);
     /* broken before the IP layer: no addresses */
     memset(&p, 0, sizeof(p));
@@ -1223,6 +1247,7 @@ static Suite *output_suite(void)
     tcase_add_test(tc, test_stats_nesting);
     tcase_add_test(tc, test_stats_names_do_not_collide);
     tcase_add_test(tc, test_anomaly_event_and_limit);
+    tcase_add_test(tc, test_anomaly_limit_zero);
     tcase_add_test(tc, test_anomaly_partial_packet);
     tcase_add_test(tc, test_schema_validation);
     tcase_set_timeout(tc, 60);
