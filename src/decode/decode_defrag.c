@@ -558,10 +558,10 @@ static int plan_insert(struct defrag *df, const struct dtracker *t, const struct
         return IMS_ENOMEM;
 
     for (struct dpiece *p = t->pieces; p && p->start < ne; p = p->next) {
-        if (p->end <= ns)
-            continue;
         uint32_t a = p->start > ns ? p->start : ns;
         uint32_t b = p->end < ne ? p->end : ne;
+        if (a >= b) /* before the fragment, or it is empty */
+            continue;
         const uint8_t *nb = frag_bytes(fi, a - ns, b - a);
         pl->overlap = true;
         if (nb && memcmp(nb, p->buf + (a - p->base), b - a) != 0)

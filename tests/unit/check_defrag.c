@@ -761,6 +761,32 @@ START_TEST(test_zero_length)
 }
 END_TEST
 
+START_TEST(test_zero_length_inside)
+{
+    /* A zero-length fragment inside held data neither overlaps nor splits it. */
+    struct fx f;
+    uint8_t payload[24];
+    const uint8_t *out;
+    size_t out_len;
+
+    fx_init(&f, OVERLAP_LAST);
+    fx_start(&f);
+    fill_pattern(payload, sizeof(payload), 11);
+    struct frag a = {0, 16, true, payload};
+    struct frag z = {8, 0, true, payload};
+    struct frag b = {16, 8, false, payload + 16};
+    ck_assert_int_eq(feed(&f, 6, 1, &a, false, &out, &out_len), 0);
+    size_t held = defrag_memuse(f.df);
+    ck_assert_int_eq(feed(&f, 6, 1, &z, false, &out, &out_len), 0);
+    ck_assert_uint_eq(defrag_memuse(f.df), held);
+    ck_assert_uint_eq(f.st.v[STAT_DEFRAG_OVERLAP], 0);
+    ck_assert(!pkt_has(&f.pkt, STAT_ANOM_IPV6_FRAG_OVERLAP));
+    ck_assert_int_eq(feed(&f, 6, 1, &b, false, &out, &out_len), 1);
+    check_result(6, out, out_len, payload, sizeof(payload), false);
+    fx_fini(&f);
+}
+END_TEST
+
 START_TEST(test_conflicting_last)
 {
     /* A second last fragment with another end is ignored; data past the end is dropped. */
@@ -929,6 +955,7 @@ static Suite *defrag_suite(void)
     tcase_add_test(tm, test_too_large);
     tcase_add_test(tm, test_invalid_length);
     tcase_add_test(tm, test_zero_length);
+    tcase_add_test(tm, test_zero_length_inside);
     tcase_add_test(tm, test_conflicting_last);
     tcase_add_test(tm, test_bad_arguments);
     suite_add_tcase(s, tm);
