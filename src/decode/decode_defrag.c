@@ -40,7 +40,7 @@
  *   --------  -------------------------------------------  -------------------------------
  *   first     never: every byte keeps its first copy       first, old Solaris, HP-UX 11,
  *                                                          Mac OS
- *   last      always: every byte takes its latest copy     last (Cisco IOS in Novak)
+ *   last      always: every byte takes its latest copy     last
  *   bsd       N starts before O        (N.off <  O.off)    BSD, HP-UX 10, IRIX
  *   linux     N starts at or before O  (N.off <= O.off)    Linux, old Linux
  *   windows   N strictly encloses O    (N.off <  O.off     Windows, Vista, Windows 2003
@@ -125,9 +125,9 @@ struct dpiece {
 
 /* What identifies a datagram. */
 struct dkey {
-    uint8_t family; /* 4 or 6 */
-    uint8_t proto;  /* IPv4 protocol; 0 for IPv6 */
-    uint32_t id;    /* IPv4 identification (16 bits) or IPv6 identification */
+    uint8_t family;  /* 4 or 6 */
+    uint8_t proto;   /* IPv4 protocol; 0 for IPv6 */
+    uint32_t id;     /* IPv4 identification (16 bits) or IPv6 identification */
     uint8_t src[16]; /* source address, IPv4 in the first 4 bytes, rest zero */
     uint8_t dst[16]; /* destination address, same layout */
 };
@@ -152,15 +152,15 @@ struct dtracker {
 
 /* One fragment as parsed, for the family-independent insert. */
 struct frag_in {
-    struct dkey key;      /* datagram identity */
-    uint32_t off;         /* byte offset in the fragmentable part */
-    uint32_t len;         /* fragment data bytes */
-    bool mf;              /* more fragments follow */
-    const uint8_t *data;  /* len bytes of packet data (bounds checked by the parser) */
-    const uint8_t *hdr;   /* IPv4 header / IPv6 unfragmentable part */
-    uint32_t hdr_len;     /* bytes at hdr */
-    uint16_t nh_off;      /* IPv6: offset in hdr of the next-header byte to patch */
-    uint8_t nh_val;       /* IPv6: next header from the Fragment header */
+    struct dkey key;     /* datagram identity */
+    uint32_t off;        /* byte offset in the fragmentable part */
+    uint32_t len;        /* fragment data bytes */
+    bool mf;             /* more fragments follow */
+    const uint8_t *data; /* len bytes of packet data (bounds checked by the parser) */
+    const uint8_t *hdr;  /* IPv4 header / IPv6 unfragmentable part */
+    uint32_t hdr_len;    /* bytes at hdr */
+    uint16_t nh_off;     /* IPv6: offset in hdr of the next-header byte to patch */
+    uint8_t nh_val;      /* IPv6: next header from the Fragment header */
 };
 
 /* How one held piece meets the new fragment. */
@@ -178,33 +178,33 @@ struct keep_range {
 };
 
 struct defrag {
-    struct stats *st;             /* counters and anomalies */
-    uint64_t memcap;              /* defrag.memcap */
-    uint32_t max_trackers;        /* defrag.max-trackers */
-    uint32_t max_frags;           /* defrag.max-frags */
-    int64_t timeout_us;           /* defrag.timeout in microseconds */
-    enum overlap_policy policy;   /* defrag.policy */
-    uint32_t seed;                /* hash seed */
+    struct stats *st;           /* counters and anomalies */
+    uint64_t memcap;            /* defrag.memcap */
+    uint32_t max_trackers;      /* defrag.max-trackers */
+    uint32_t max_frags;         /* defrag.max-frags */
+    int64_t timeout_us;         /* defrag.timeout in microseconds */
+    enum overlap_policy policy; /* defrag.policy */
+    uint32_t seed;              /* hash seed */
 
-    struct dtracker **buckets;    /* hash table of trackers */
-    uint32_t nbuckets;            /* power of two */
-    struct dtracker *lru_head;    /* least recently updated tracker */
-    struct dtracker *lru_tail;    /* most recently updated tracker */
-    uint32_t ntrackers;           /* trackers in the table */
-    size_t memuse;                /* bytes held by trackers, headers and pieces */
+    struct dtracker **buckets; /* hash table of trackers */
+    uint32_t nbuckets;         /* power of two */
+    struct dtracker *lru_head; /* least recently updated tracker */
+    struct dtracker *lru_tail; /* most recently updated tracker */
+    uint32_t ntrackers;        /* trackers in the table */
+    size_t memuse;             /* bytes held by trackers, headers and pieces */
 
     struct dpiece *free_blocks[DEFRAG_CLASSES]; /* cached freed blocks per class */
-    size_t cached_bytes;          /* bytes in free_blocks */
-    size_t cache_max;             /* most bytes cached */
-    struct dtracker *free_trackers; /* cached freed trackers */
-    uint32_t n_free_trackers;     /* entries in free_trackers */
+    size_t cached_bytes;                        /* bytes in free_blocks */
+    size_t cache_max;                           /* most bytes cached */
+    struct dtracker *free_trackers;             /* cached freed trackers */
+    uint32_t n_free_trackers;                   /* entries in free_trackers */
 
-    struct overlap_act *acts;     /* scratch: overlaps of the fragment being inserted */
-    uint32_t acts_cap;            /* entries allocated */
-    struct keep_range *keep;      /* scratch: ranges of it to store */
-    uint32_t keep_cap;            /* entries allocated */
+    struct overlap_act *acts; /* scratch: overlaps of the fragment being inserted */
+    uint32_t acts_cap;        /* entries allocated */
+    struct keep_range *keep;  /* scratch: ranges of it to store */
+    uint32_t keep_cap;        /* entries allocated */
 
-    uint8_t *out;                 /* DEFRAG_OUT_SIZE bytes: the last datagram returned */
+    uint8_t *out; /* DEFRAG_OUT_SIZE bytes: the last datagram returned */
 };
 
 /* ---- memory: size-class block pool and tracker pool, exactly accounted ---- */
@@ -321,8 +321,12 @@ static uint32_t key_hash(const struct defrag *df, const struct dkey *k)
 {
     /* FNV-1a over the key fields, seeded, with a final avalanche. */
     uint32_t h = 2166136261u ^ df->seed;
-    uint8_t head[6] = {k->family, k->proto, (uint8_t)(k->id >> 24), (uint8_t)(k->id >> 16),
-                       (uint8_t)(k->id >> 8), (uint8_t)k->id};
+    uint8_t head[6] = {k->family,
+                       k->proto,
+                       (uint8_t)(k->id >> 24),
+                       (uint8_t)(k->id >> 16),
+                       (uint8_t)(k->id >> 8),
+                       (uint8_t)k->id};
     for (size_t i = 0; i < sizeof(head); i++)
         h = (h ^ head[i]) * 16777619u;
     for (size_t i = 0; i < 16; i++)
@@ -473,7 +477,8 @@ static void defrag_anomaly(struct defrag *df, struct packet *pkt, enum stat_id i
 
 static void defrag_ignored(struct defrag *df, struct packet *pkt, uint8_t family)
 {
-    defrag_anomaly(df, pkt, family == 4 ? STAT_ANOM_IPV4_FRAG_IGNORED : STAT_ANOM_IPV6_FRAG_IGNORED);
+    defrag_anomaly(df, pkt,
+                   family == 4 ? STAT_ANOM_IPV4_FRAG_IGNORED : STAT_ANOM_IPV6_FRAG_IGNORED);
 }
 
 /* n bytes of the fragment's data from offset at (relative to its start), bounds checked. */
@@ -508,8 +513,8 @@ static uint16_t inet_csum(const uint8_t *buf, size_t len)
 
 /* True when the new fragment [noff, nend) takes the bytes it shares with a held
  * fragment [ooff, oend) under the policy (see the table at the top). */
-static bool policy_new_wins(enum overlap_policy pol, uint32_t ooff, uint32_t oend,
-                            uint32_t noff, uint32_t nend)
+static bool policy_new_wins(enum overlap_policy pol, uint32_t ooff, uint32_t oend, uint32_t noff,
+                            uint32_t nend)
 {
     switch (pol) {
     case OVERLAP_FIRST:
@@ -532,12 +537,12 @@ static bool policy_new_wins(enum overlap_policy pol, uint32_t ooff, uint32_t oen
 
 /* Result of planning an insertion. */
 struct plan {
-    uint32_t nacts;    /* entries in df->acts */
-    uint32_t nkeep;    /* entries in df->keep */
-    size_t need;       /* bytes to allocate at most */
-    bool overlap;      /* some held byte was covered */
-    bool diff;         /* ... and some of those differed */
-    bool take_hdr;     /* store this fragment's header */
+    uint32_t nacts; /* entries in df->acts */
+    uint32_t nkeep; /* entries in df->keep */
+    size_t need;    /* bytes to allocate at most */
+    bool overlap;   /* some held byte was covered */
+    bool diff;      /* ... and some of those differed */
+    bool take_hdr;  /* store this fragment's header */
 };
 
 /*
@@ -911,7 +916,8 @@ int defrag_ipv4(struct defrag *df, struct packet *pkt, const uint8_t *ip, size_t
         return IMS_EINVAL;
     bcur_init(&c, ip, len);
     uint8_t vihl = bcur_u8(&c);
-    bcur_skip(&c, 3); /* TOS, total length (the caller cut len to it) */
+    bcur_skip(&c, 1); /* TOS */
+    uint16_t total = bcur_be16(&c);
     fi.key.id = bcur_be16(&c);
     uint16_t fo = bcur_be16(&c);
     bcur_skip(&c, 1); /* TTL */
@@ -920,7 +926,8 @@ int defrag_ipv4(struct defrag *df, struct packet *pkt, const uint8_t *ip, size_t
     bcur_copy(&c, fi.key.src, 4);
     bcur_copy(&c, fi.key.dst, 4);
     uint32_t hlen = (uint32_t)(vihl & 0x0f) * 4;
-    if (!bcur_ok(&c) || (vihl >> 4) != 4 || hlen < IPV4_MIN_HLEN || hlen > len)
+    /* total > len: the capture cut the fragment short; its bytes cannot complete anything. */
+    if (!bcur_ok(&c) || (vihl >> 4) != 4 || hlen < IPV4_MIN_HLEN || hlen > len || total > len)
         return IMS_EINVAL;
     fi.key.family = 4;
     fi.hdr = ip;
@@ -1017,7 +1024,9 @@ int defrag_ipv6(struct defrag *df, struct packet *pkt, const uint8_t *ip, size_t
         return IMS_EINVAL;
     bcur_init(&c, ip, len);
     uint8_t ver = bcur_u8(&c) >> 4;
-    bcur_skip(&c, 7); /* class, flow label, payload length, next header, hop limit */
+    bcur_skip(&c, 3); /* class, flow label */
+    size_t plen = bcur_be16(&c);
+    bcur_skip(&c, 2); /* next header, hop limit */
     bcur_copy(&c, fi.key.src, 16);
     bcur_copy(&c, fi.key.dst, 16);
     bcur_skip(&c, frag_off - IPV6_HLEN);
@@ -1025,7 +1034,10 @@ int defrag_ipv6(struct defrag *df, struct packet *pkt, const uint8_t *ip, size_t
     bcur_skip(&c, 1); /* reserved */
     uint16_t offlg = bcur_be16(&c);
     fi.key.id = bcur_be32(&c);
-    if (!bcur_ok(&c) || ver != 6 || ipv6_prev_nh(ip, frag_off, &nh_off) < 0)
+    /* Payload length 0 would be a jumbogram, which cannot be fragmented (RFC 2675);
+     * IPV6_HLEN + plen > len is a fragment the capture cut short. */
+    if (!bcur_ok(&c) || ver != 6 || plen == 0 || IPV6_HLEN + plen > len ||
+        ipv6_prev_nh(ip, frag_off, &nh_off) < 0)
         return IMS_EINVAL;
     fi.key.family = 6;
     fi.hdr = ip;

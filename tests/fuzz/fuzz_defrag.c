@@ -182,8 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (rc == 1)
             check_output(v6, out, out_len);
-        if (defrag_memuse(df) > cfg.defrag_memcap ||
-            st.v[STAT_DEFRAG_MEMUSE] != defrag_memuse(df))
+        if (defrag_memuse(df) > cfg.defrag_memcap || st.v[STAT_DEFRAG_MEMUSE] != defrag_memuse(df))
             abort();
     }
     defrag_free(df);

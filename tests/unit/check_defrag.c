@@ -188,7 +188,7 @@ static void check_result(int family, const uint8_t *out, size_t out_len, const u
     if (family == 4) {
         ck_assert_uint_eq(out_len, 20 + plen);
         ck_assert_uint_eq((size_t)(out[2] << 8 | out[3]), 20 + plen); /* total length */
-        ck_assert_uint_eq(out[6] & 0x3f, 0);                           /* MF, offset cleared */
+        ck_assert_uint_eq(out[6] & 0x3f, 0);                          /* MF, offset cleared */
         ck_assert_uint_eq(out[7], 0);
         ck_assert_uint_eq(csum(out, 20), 0); /* header checksum verifies */
         ck_assert_uint_eq(out[9], 17);
@@ -406,10 +406,9 @@ static const struct {
     uint32_t off;
     uint32_t len;
 } novak[17] = {
-    {'A', 0, 24},   {'B', 32, 16},  {'C', 48, 24},  {'D', 80, 8},   {'E', 104, 16},
-    {'F', 120, 24}, {'G', 144, 16}, {'H', 160, 16}, {'I', 176, 8},  {'J', 8, 32},
-    {'K', 48, 24},  {'L', 72, 24},  {'M', 96, 24},  {'N', 128, 8},  {'O', 152, 8},
-    {'P', 160, 8},  {'Q', 176, 16},
+    {'A', 0, 24},   {'B', 32, 16},  {'C', 48, 24}, {'D', 80, 8},  {'E', 104, 16}, {'F', 120, 24},
+    {'G', 144, 16}, {'H', 160, 16}, {'I', 176, 8}, {'J', 8, 32},  {'K', 48, 24},  {'L', 72, 24},
+    {'M', 96, 24},  {'N', 128, 8},  {'O', 152, 8}, {'P', 160, 8}, {'Q', 176, 16},
 };
 
 /*
@@ -431,12 +430,9 @@ static const struct {
  *    replaces E as well.
  */
 static const char *const novak_expected[6] = {
-    [OVERLAP_FIRST] = "AAAJBBCCCLDLMEEFFFGGHHIQ",
-    [OVERLAP_LAST] = "AJJJJBKKKLLLMMMFNFGOPHQQ",
-    [OVERLAP_BSD] = "AAAJJBCCCLLLMMMFFFGGHHIQ",
-    [OVERLAP_LINUX] = "AAAJJBKKKLLLMMMFFFGGPHQQ",
-    [OVERLAP_WINDOWS] = "AAAJBBCCCLLLMEEFFFGGHHIQ",
-    [OVERLAP_SOLARIS] = "AAAJBBCCCLLLMMMFFFGGHHIQ",
+    [OVERLAP_FIRST] = "AAAJBBCCCLDLMEEFFFGGHHIQ",   [OVERLAP_LAST] = "AJJJJBKKKLLLMMMFNFGOPHQQ",
+    [OVERLAP_BSD] = "AAAJJBCCCLLLMMMFFFGGHHIQ",     [OVERLAP_LINUX] = "AAAJJBKKKLLLMMMFFFGGPHQQ",
+    [OVERLAP_WINDOWS] = "AAAJBBCCCLLLMEEFFFGGHHIQ", [OVERLAP_SOLARIS] = "AAAJBBCCCLLLMMMFFFGGHHIQ",
 };
 
 static void run_novak(int family, enum overlap_policy pol)
@@ -854,8 +850,8 @@ START_TEST(test_v4_header_from_first)
     struct frag last = {8, 8, false, payload + 8};
     ck_assert_int_eq(feed(&f, 4, 7, &last, false, &out, &out_len), 0);
     build4(buf, 7, 0, true, NULL, 0, 17);
-    buf[0] = 0x46;                                /* IHL 6 */
-    buf[3] = 32;                                  /* total length 24 + 8 */
+    buf[0] = 0x46;                                      /* IHL 6 */
+    buf[3] = 32;                                        /* total length 24 + 8 */
     buf[20] = 1, buf[21] = 1, buf[22] = 1, buf[23] = 0; /* NOP NOP NOP EOL */
     memcpy(buf + 24, payload, 8);
     ck_assert_int_eq(defrag_ipv4(f.df, &f.pkt, buf, 32, &out, &out_len), 1);
@@ -914,6 +910,16 @@ START_TEST(test_bad_arguments)
     ck_assert_int_eq(defrag_ipv6(f.df, &f.pkt, buf, n, 48, 48, &out, &out_len), IMS_EINVAL);
     ck_assert_int_eq(defrag_ipv6(f.df, &f.pkt, buf, n, 40, 48, &out, &out_len), IMS_EINVAL);
     ck_assert_int_eq(defrag_ipv6(f.df, &f.pkt, buf, 44, 40, 40, &out, &out_len), IMS_EINVAL);
+    /* Cut short by the capture: the IP length says more than was handed over. */
+    uint8_t pl[16] = {0};
+    size_t n4 = build4(buf, 1, 0, true, pl, 16, 17);
+    ck_assert_int_eq(defrag_ipv4(f.df, &f.pkt, buf, n4 - 6, &out, &out_len), IMS_EINVAL);
+    ck_assert_uint_eq(f.pkt.n_anomalies, 0);
+    n = build6(buf, 1, 8, true, pl, 16, false, &fo);
+    ck_assert_int_eq(defrag_ipv6(f.df, &f.pkt, buf, n - 6, fo, fo, &out, &out_len), IMS_EINVAL);
+    buf[4] = buf[5] = 0; /* payload length 0: a jumbogram cannot be fragmented */
+    ck_assert_int_eq(defrag_ipv6(f.df, &f.pkt, buf, n, fo, fo, &out, &out_len), IMS_EINVAL);
+    n = build6(buf, 1, 8, true, pl, 8, false, &fo);
     buf[6] = 17; /* the IPv6 header does not name a Fragment header */
     ck_assert_int_eq(defrag_ipv6(f.df, &f.pkt, buf, n, 40, 40, &out, &out_len), IMS_EINVAL);
     ck_assert_uint_eq(defrag_memuse(f.df), 0);
