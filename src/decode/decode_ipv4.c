@@ -50,6 +50,8 @@ void decode_set_ip(struct dstate *ds, uint8_t version, uint8_t ttl, uint32_t ip_
     memset(&pkt->tcp, 0, sizeof(pkt->tcp));
     pkt->payload = NULL;
     pkt->payload_len = 0;
+    /* truncation describes this (innermost so far) datagram; the caller sets it again */
+    pkt->flags &= ~(uint32_t)PKT_TRUNCATED;
     if (ds->tunnel)
         pkt->flags |= PKT_TUNNELED;
 }

@@ -999,6 +999,24 @@ START_TEST(test_gre_plain)
 }
 END_TEST
 
+/* Found by fuzz_decode: truncation is a property of the innermost datagram. */
+START_TEST(test_outer_truncated_inner_complete)
+{
+    struct fx *f = fx_new();
+    uint8_t b[sizeof(eth_ipv4_gre_ipv4_tcp)];
+
+    /* outer total length +16: the outer datagram looks cut, the inner TCP segment is whole */
+    memcpy(b, eth_ipv4_gre_ipv4_tcp, sizeof(b));
+    b[17] = (uint8_t)(b[17] + 16);
+    ck_assert_int_eq(run(f, LT_EN10MB, b, sizeof(b)), DECODE_L4);
+    ck_assert(has_anomaly(&f->pkt, STAT_ANOM_IPV4_TRUNC_PKT));
+    ck_assert(!(f->pkt.flags & PKT_TRUNCATED));
+    ck_assert_int_eq(f->pkt.l4_csum, CSUM_OK);
+    assert_payload(&f->pkt, "MSG");
+    fx_free(f);
+}
+END_TEST
+
 START_TEST(test_gre_key_seq)
 {
     struct fx *f = fx_new();
@@ -1643,6 +1661,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, test_mpls_pseudowire);
     tcase_add_test(tc, test_pppoe);
     tcase_add_test(tc, test_gre_plain);
+    tcase_add_test(tc, test_outer_truncated_inner_complete);
     tcase_add_test(tc, test_gre_key_seq);
     tcase_add_test(tc, test_pptp_gre_ppp);
     tcase_add_test(tc, test_erspan);
