@@ -39,7 +39,8 @@ enum decode_result decode_udp(struct dstate *ds, struct l4_in *l4)
     dgram.c = l4->c;
     bcur_limit(&dgram.c, ulen);
     dgram.len = ulen;
-    dgram.truncated = bcur_remaining(&dgram.c) < ulen;
+    /* a datagram cut short anywhere gets no verdict, even when the UDP part is whole */
+    dgram.truncated = l4->truncated || bcur_remaining(&dgram.c) < ulen;
     bcur_limit(&c, (size_t)ulen - UDP_HDR_LEN);
 
     pkt->sport = sport;

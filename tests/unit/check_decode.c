@@ -1337,6 +1337,14 @@ START_TEST(test_udp)
     b[39] = 10;
     ck_assert_int_eq(run(f, LT_EN10MB, b, sizeof(b)), DECODE_L4);
     assert_payload(&f->pkt, "ze");
+
+    /* found by fuzz_decode: IP cut short but the shorter UDP datagram whole: no verdict */
+    memcpy(b, eth_ipv4_udp_csum0, sizeof(b));
+    b[39] = 10;
+    b[40] = 0x12; /* a non-zero checksum, so one would be computed */
+    ck_assert_int_eq(run(f, LT_EN10MB, b, sizeof(b) - 1), DECODE_L4);
+    ck_assert(f->pkt.flags & PKT_TRUNCATED);
+    ck_assert_int_eq(f->pkt.l4_csum, CSUM_UNKNOWN);
     fx_free(f);
 }
 END_TEST
