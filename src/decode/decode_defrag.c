@@ -61,6 +61,8 @@
  * actually allocated) stay <= defrag.memcap, trackers <= defrag.max-trackers,
  * fragments accepted per datagram <= defrag.max-frags, and a datagram must
  * fit in 65535 bytes (IPv4 total length; IPv6 payload length, no jumbograms).
+ * Fixed costs are outside the memcap: the 64 KiB output buffer, the hash
+ * buckets, and freed blocks kept for reuse (at most memcap / 8 bytes).
  * A tracker expires defrag.timeout seconds of packet time after its last
  * fragment, in defrag_timeout() and lazily when fragments arrive.
  * When a new datagram finds max-trackers in use, or a fragment would pass
