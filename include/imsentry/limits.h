@@ -128,4 +128,9 @@
 #define LIM_STREAM_SLAB (32u * 1024)
 /* ---- end of stream block ---- */
 
+/* ---- decode block (src/decode; owned by the decode engineer) ---- */
+/* Most 802.1Q/802.1ad tags on one frame (Suricata's limit; more is vlan.too_many_layers). */
+#define LIM_VLAN_LAYERS 3
+/* ---- end of decode block ---- */
+
 #endif

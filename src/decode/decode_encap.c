@@ -27,8 +27,6 @@
  */
 #include "decode/decode_int.h"
 
-/* Most VLAN tags accepted on one frame (Suricata's limit). */
-#define VLAN_MAX_LAYERS 3
 #define MPLS_LABEL_IPV4_NULL 0
 #define MPLS_LABEL_ROUTER_ALERT 1
 #define MPLS_LABEL_IPV6_NULL 2
@@ -68,7 +66,7 @@ enum decode_result decode_vlan(struct dstate *ds, struct bcur *c)
         stats_inc(ds->st, STAT_DECODER_VLAN_QINQ);
     else
         stats_inc(ds->st, STAT_DECODER_VLAN_QINQINQ);
-    if (pkt->vlan_count >= VLAN_MAX_LAYERS) {
+    if (pkt->vlan_count >= LIM_VLAN_LAYERS) {
         ds_anomaly(ds, STAT_ANOM_VLAN_TOO_MANY_LAYERS);
         return DECODE_INVALID;
     }
