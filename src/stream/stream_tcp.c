@@ -191,6 +191,12 @@ static uint32_t sdir_end(const struct sdir *d)
     return d->fin_seen ? d->fin_seq : d->max_end;
 }
 
+/* True once side has handed anything to the app layer (it cannot restart silently). */
+static bool sdir_used(const struct sdir *d)
+{
+    return d->offset || d->eof_sent || d->depth_reached;
+}
+
 /* Delivers everything side holds (holes as gaps), then EOF. */
 static void sdir_finish(struct stream_ctx *sc, struct flow *f, struct stream_flow *sf, int side)
 {
@@ -318,7 +324,7 @@ static bool handle_syn(struct stream_ctx *sc, struct flow *f, struct stream_flow
     } else if (d->syn_seen) {
         if (t->seq == d->isn)
             return true; /* retransmitted SYN */
-        if (sf->state != SSN_SYN_SENT)
+        if (sf->state != SSN_SYN_SENT || sdir_used(d))
             return false; /* new ISN inside a live session: not what the peer accepts */
         reasm_free_all(sc, sf, side); /* a fresh attempt before any SYN/ACK */
         sdir_reset(d);
@@ -340,15 +346,14 @@ static bool handle_synack(struct stream_ctx *sc, struct stream_flow *sf, int sid
     /* it must ACK the SYN (and at most the SYN's data) */
     if (r->syn_seen && (SEQ_LT(t->ack, r->isn + 1) || SEQ_GT(t->ack, r->max_end)))
         return false;
-    if (d->syn_seen) {
-        if (t->seq == d->isn)
-            return true; /* retransmitted SYN/ACK */
-        if (sf->state == SSN_ESTABLISHED)
+    if (d->syn_seen && t->seq == d->isn)
+        return true; /* retransmitted SYN/ACK */
+    if (d->base_set) {
+        /* a different SYN/ACK: only before this side's data went anywhere */
+        if (sf->state == SSN_ESTABLISHED || sdir_used(d))
             return false;
         reasm_free_all(sc, sf, side);
         sdir_reset(d);
-    } else if (d->base_set && sf->state == SSN_ESTABLISHED) {
-        return false;
     }
     sdir_syn(d, t);
     if (!r->base_set)
