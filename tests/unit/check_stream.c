@@ -596,6 +596,25 @@ START_TEST(test_rst_then_reuse)
 }
 END_TEST
 
+/* A SYN/ACK with a new ISN does not restart a direction that already delivered (fuzz find). */
+START_TEST(test_no_restart_after_delivery)
+{
+    struct tc *t = tc_new(OVERLAP_BSD);
+
+    tx(t, 0, TCP_SYN, CISN, 0, NULL, 0, CSUM_OK);
+    tx(t, 1, TCP_ACK | TCP_FIN, SISN + 1, CISN + 1, "abc", 3, CSUM_OK); /* SYN/ACK not seen */
+    tx(t, 0, TCP_ACK, CISN + 1, SISN + 5, NULL, 0, CSUM_OK);
+    expect_out(t, 1, "abc");
+    ck_assert_uint_eq(t->eof[1], 1);
+    tx(t, 1, TCP_SYN | TCP_ACK, SISN - 1000, CISN + 1, NULL, 0, CSUM_OK);
+    tx(t, 1, TCP_ACK, SISN - 999, CISN + 1, "zzz", 3, CSUM_OK);
+    tx(t, 0, TCP_ACK, CISN + 1, SISN - 996, NULL, 0, CSUM_OK);
+    stream_flow_end(t->sc, &t->f); /* tc_deliver fails on data after EOF */
+    expect_out(t, 1, "abc");
+    tc_free(t);
+}
+END_TEST
+
 /* Ptacek-Newsham: data after a FIN is not part of the stream. */
 START_TEST(test_data_after_fin)
 {
@@ -1299,6 +1318,7 @@ static Suite *stream_suite(void)
     tcase_add_test(tc, test_bad_synack_ignored);
     tcase_add_test(tc, test_rst_then_reuse);
     tcase_add_test(tc, test_data_after_fin);
+    tcase_add_test(tc, test_no_restart_after_delivery);
     tcase_add_test(tc, test_urgent_inline);
     suite_add_tcase(s, tc);
 
