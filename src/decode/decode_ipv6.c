@@ -69,6 +69,10 @@ static enum decode_result ipv6_fragment(struct dstate *ds, const uint8_t *ip, si
         ds->reassembled = true;
         pkt->flags |= PKT_DEFRAG;
         pkt->flags &= ~(uint32_t)PKT_TRUNCATED;
+        /* flows count the rebuilt datagram behind the last fragment's outer headers, as
+         * Suricata counts its reassembled packet; ip lies inside pkt->data (one
+         * reassembly per packet) */
+        pkt->wirelen = (uint32_t)((size_t)(ip - pkt->data) + out_len);
         bcur_init(&r, out, out_len);
         return decode_ipv6(ds, &r);
     }
