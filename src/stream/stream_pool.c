@@ -3,7 +3,7 @@
  * pieces come from fixed-size blocks carved out of LIM_STREAM_SLAB-byte
  * slabs, so no segment costs a malloc() and memory stays bounded.
  *
- * Five classes (128 to 2048-byte blocks).  A slab is aligned to
+ * Six classes (128 to 2048-byte blocks; 1536 fits a 1460-byte segment).  A slab is aligned to
  * its own size, so a block finds its slab header by masking its address.
  * Partly used slabs sit on their class's `avail` list; one empty slab
  * per class is kept as a spare and the others go back to the system.
@@ -29,7 +29,7 @@ struct spool_slab {
 /* Blocks start after the header, rounded up so any block is 16-byte aligned. */
 #define SLAB_HDR ((sizeof(struct spool_slab) + 15u) & ~(size_t)15u)
 
-static const uint32_t spool_sizes[SPOOL_CLASSES] = {128, 256, 512, 1024, SPOOL_MAX_BLOCK};
+static const uint32_t spool_sizes[SPOOL_CLASSES] = {128, 256, 512, 1024, 1536, SPOOL_MAX_BLOCK};
 
 uint32_t spool_block_size(size_t size)
 {

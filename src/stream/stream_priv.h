@@ -28,7 +28,7 @@
 /* ---- pool (stream_pool.c) ---- */
 
 /* Block sizes of the pool's classes, bytes (headers included). */
-#define SPOOL_CLASSES 5
+#define SPOOL_CLASSES 6
 #define SPOOL_MAX_BLOCK 2048u
 
 struct spool_slab;

@@ -416,11 +416,20 @@ static bool rst_valid(const struct stream_flow *sf, int side, const struct tcp_i
 static void handle_rst(struct stream_ctx *sc, struct flow *f, struct stream_flow *sf, int side,
                        const struct tcp_info *t)
 {
+    struct sdir *r = &sf->d[!side];
+
     if (sf->state == SSN_CLOSED)
         return;
     if (!rst_valid(sf, side, t)) {
         stats_inc(sc->st, STAT_TCP_RST_INVALID);
         return;
+    }
+    /* a refused SYN: its data never reached the application */
+    if (r->syn_seen && (t->flags & TCP_ACK) && t->ack == r->isn + 1 &&
+        SEQ_GT(r->max_end, r->isn + 1)) {
+        stats_inc(sc->st, STAT_TCP_SYN_DATA_DISCARDED);
+        reasm_drop_flagged(sc, sf, !side, SEG_SYNDATA);
+        r->max_end = r->isn + 1;
     }
     sdir_finish(sc, f, sf, side);
     sdir_finish(sc, f, sf, !side);

@@ -615,6 +615,40 @@ START_TEST(test_no_restart_after_delivery)
 }
 END_TEST
 
+/* A SYN with another ISN inside a live connection is not what the server accepts. */
+START_TEST(test_syn_in_established_ignored)
+{
+    struct tc *t = tc_new(OVERLAP_LAST);
+
+    hs(t, CISN, SISN);
+    cdata(t, 0, "abc", CSUM_OK);
+    tx(t, 0, TCP_SYN, 424242, 0, NULL, 0, CSUM_OK);
+    tx(t, 0, TCP_ACK, 424243, SISN + 1, "EVIL", 4, CSUM_OK); /* in the forged ISN's space */
+    cdata(t, 3, "def", CSUM_OK);
+    sack(t, 6);
+    expect_out(t, 0, "abcdef");
+    ck_assert_uint_eq(t->st.v[STAT_TCP_SESSIONS], 1);
+    tc_free(t);
+}
+END_TEST
+
+/* A RST answering a SYN (connection refused) ends the session. */
+START_TEST(test_rst_refused)
+{
+    struct tc *t = tc_new(OVERLAP_BSD);
+
+    tx(t, 0, TCP_SYN, CISN, 0, "x", 1, CSUM_OK);
+    tx(t, 1, TCP_RST | TCP_ACK, 0, CISN + 7, NULL, 0, CSUM_OK); /* bad ACK: ignored */
+    ck_assert_uint_eq(t->st.v[STAT_TCP_RST_INVALID], 1);
+    tx(t, 1, TCP_RST | TCP_ACK, 0, CISN + 1, NULL, 0, CSUM_OK);
+    ck_assert_uint_eq(t->n[0], 0); /* the SYN's data was refused with it */
+    ck_assert_uint_eq(t->st.v[STAT_TCP_SYN_DATA_DISCARDED], 1);
+    ck_assert_uint_eq(t->eof[0], 1);
+    ck_assert_uint_eq(t->eof[1], 1);
+    tc_free(t);
+}
+END_TEST
+
 /* Ptacek-Newsham: data after a FIN is not part of the stream. */
 START_TEST(test_data_after_fin)
 {
@@ -1319,6 +1353,8 @@ static Suite *stream_suite(void)
     tcase_add_test(tc, test_rst_then_reuse);
     tcase_add_test(tc, test_data_after_fin);
     tcase_add_test(tc, test_no_restart_after_delivery);
+    tcase_add_test(tc, test_syn_in_established_ignored);
+    tcase_add_test(tc, test_rst_refused);
     tcase_add_test(tc, test_urgent_inline);
     suite_add_tcase(s, tc);
 
