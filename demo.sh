@@ -12,7 +12,7 @@ cmake --build build -j"$(nproc 2>/dev/null || echo 2)" --target imsentry
 out=${1:-demo-out}
 rm -f "$out/eve.json"
 
-mapfile -t caps < <(ls pcaps/*.pcap pcaps/*.pcapng 2>/dev/null | grep -v notacapture)
+mapfile -t caps < <(find pcaps -name "*.pcap" -o -name "*.pcapng" | sort | grep -v -e notacapture -e truncated)
 args=()
 for c in "${caps[@]}"; do args+=(-r "$c"); done
 build/imsentry "${args[@]}" -l "$out"

@@ -536,6 +536,27 @@ def gen_pcapng(out, basic_frames):
     w.close()
 
 
+def gen_families(out):
+    """Runs every protocol family's generator: pcaps/<family>/gen.py, whose generate(outdir)
+    writes that family's captures into <out>/<family>/ (its README.md holds their claims)."""
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(here)):
+        mod_path = os.path.join(here, name, "gen.py")
+        if not os.path.isfile(mod_path):
+            continue
+        spec = importlib.util.spec_from_file_location("imsentry_gen_" + name, mod_path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.path.insert(0, here)
+        try:
+            spec.loader.exec_module(mod)
+        finally:
+            sys.path.pop(0)
+        dest = os.path.join(out, name)
+        os.makedirs(dest, exist_ok=True)
+        mod.generate(dest)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     os.makedirs(out, exist_ok=True)
@@ -549,6 +570,7 @@ def main():
     gen_truncated(out, basic)
     gen_notacapture(out)
     gen_pcapng(out, basic)
+    gen_families(out)
 
 
 if __name__ == "__main__":

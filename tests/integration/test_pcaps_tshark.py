@@ -116,8 +116,8 @@ def check_determinism(rep, source, pcapdir):
         if not rep.check(p.returncode == 0, "generate.py runs (%s)" % py,
                          p.stderr.decode("utf-8", "replace")[-2000:]):
             return
-        committed = sorted(f for f in os.listdir(pcapdir) if f.endswith((".pcap", ".pcapng")))
-        generated = sorted(f for f in os.listdir(tmp) if f.endswith((".pcap", ".pcapng")))
+        committed = sorted(os.path.relpath(f, pcapdir) for f in itlib.capture_files(pcapdir))
+        generated = sorted(os.path.relpath(f, tmp) for f in itlib.capture_files(tmp))
         rep.check(committed == generated, "generate.py writes exactly the committed captures",
                   "committed only: %s; generated only: %s"
                   % (sorted(set(committed) - set(generated)),
@@ -134,19 +134,31 @@ def check_determinism(rep, source, pcapdir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def claim_dirs(pcapdir):
+    """pcaps/ itself and every family folder pcaps/<family>/ that has a README.md."""
+    dirs = [pcapdir]
+    for name in sorted(os.listdir(pcapdir)):
+        sub = os.path.join(pcapdir, name)
+        if os.path.isdir(sub) and os.path.isfile(os.path.join(sub, "README.md")):
+            dirs.append(sub)
+    return dirs
+
+
 def main():
     args = itlib.parse_args(__doc__)
     if shutil.which("tshark") is None:
         itlib.skip(NAME, "tshark is not installed")
     rep = itlib.Reporter(NAME, args.verbose)
     pcapdir = os.path.join(args.source, "pcaps")
-    try:
-        claims = parse_claims(os.path.join(pcapdir, "README.md"))
-    except (OSError, ValueError) as e:
-        rep.fail("pcaps/README.md claims parse", str(e))
-        rep.finish()
-    rep.check(len(claims) > 0, "pcaps/README.md has claims")
-    check_claims(rep, pcapdir, claims)
+    for d in claim_dirs(pcapdir):
+        rel = os.path.relpath(os.path.join(d, "README.md"), args.source)
+        try:
+            claims = parse_claims(os.path.join(d, "README.md"))
+        except (OSError, ValueError) as e:
+            rep.fail("%s claims parse" % rel, str(e))
+            continue
+        rep.check(len(claims) > 0, "%s has claims" % rel)
+        check_claims(rep, d, claims)
     check_determinism(rep, args.source, pcapdir)
     rep.finish()
 
