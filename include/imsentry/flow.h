@@ -104,6 +104,7 @@ struct flow {
 
     void *stream;            /* TCP reassembly state (src/stream), owned by it */
     void *app;               /* app-layer state (src/detect), owned by it */
+    void *sig;               /* signature matching state (src/sig), owned by it */
 
     /* table internals: hash chain and LRU links */
     struct flow *hnext;      /* next flow in the same hash bucket */
