@@ -14,7 +14,8 @@
  *   records, each 9 bytes then the payload:
  *     op     bit 0 sender (0 client, 1 server), bit 1 end the flow first,
  *            bits 2-3 checksum verdict (mod 3), bit 4 window scale option,
- *            bit 5 filled payload (len bytes of the next input byte)
+ *            bit 5 filled payload (len bytes of the next input byte),
+ *            bit 6 patterned payload: byte = its sequence number & 0xff
  *     flags  TCP flags
  *     seq    2 bytes BE, signed offset from the sender's ISN (0x10 = ISN + 16)
  *     ack    2 bytes BE, signed offset from the receiver's ISN
@@ -27,7 +28,10 @@
  * memcap; slab bytes within memcap plus one slab per class; per direction,
  * data bytes delivered never exceed the payload bytes its sender sent; no
  * data after EOF or DEPTH within one session; memory back to 0 after
- * stream_flow_end().
+ * stream_flow_end().  While every payload sent so far was patterned, any
+ * overlap resolution yields the same bytes, so each direction's output
+ * must count up by one per byte (and by the gap length across a gap):
+ * this checks order and gap accounting, not just memory safety.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,6 +49,10 @@ struct fz {
     uint64_t delivered[2]; /* data bytes delivered, by flow_dir */
     bool ended[2];         /* EOF or DEPTH delivered, by flow_dir */
     uint64_t sessions[2];  /* tcp.sessions when ended[dir] was set */
+    bool patterned;        /* every payload sent so far was patterned */
+    bool have_next[2];     /* next[dir] is known */
+    uint8_t next[2];       /* byte the pattern expects next, by flow_dir */
+    uint64_t next_ssn[2];  /* tcp.sessions when next[dir] was set */
 };
 
 static void fz_deliver(void *user, struct flow *f, enum flow_dir dir, const uint8_t *data,
@@ -54,10 +62,15 @@ static void fz_deliver(void *user, struct flow *f, enum flow_dir dir, const uint
 
     if (f != &z->f || (dir != FLOW_TOSERVER && dir != FLOW_TOCLIENT))
         abort();
+    if (z->have_next[dir] && z->next_ssn[dir] != z->st.v[STAT_TCP_SESSIONS])
+        z->have_next[dir] = false; /* a new session on the tuple */
     if (flags & (STREAM_DATA_EOF | STREAM_DATA_DEPTH)) {
         z->ended[dir] = true;
         z->sessions[dir] = z->st.v[STAT_TCP_SESSIONS];
+        z->have_next[dir] = false;
     }
+    if (flags & STREAM_DATA_GAP)
+        z->next[dir] = (uint8_t)(z->next[dir] + len);
     if (flags)
         return;
     if (!data || !len)
@@ -70,6 +83,16 @@ static void fz_deliver(void *user, struct flow *f, enum flow_dir dir, const uint
     for (size_t i = 0; i < len; i++)
         sink ^= data[i];
     (void)sink;
+    if (z->patterned) {
+        if (!z->have_next[dir])
+            z->next[dir] = data[0];
+        for (size_t i = 0; i < len; i++)
+            if (data[i] != (uint8_t)(z->next[dir] + i))
+                abort();
+        z->next[dir] = (uint8_t)(z->next[dir] + len);
+        z->have_next[dir] = true;
+        z->next_ssn[dir] = z->st.v[STAT_TCP_SESSIONS];
+    }
     z->delivered[dir] += len;
 }
 
@@ -89,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct stream_ctx *sc;
     struct fz *z;
     struct bcur c;
-    uint8_t b0, b1, fill[255];
+    uint8_t b0, b1, fill[255], pbuf[255];
     uint32_t isn[2] = {0xffffff00u, 0xfffff000u};
     uint64_t sent[2] = {0, 0};
     uint64_t slab_cap;
@@ -118,6 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     z->f.cli_port = 40000;
     z->f.srv_port = 80;
     z->f.proto = 6;
+    z->patterned = true;
     sc = stream_ctx_new(&set, &z->st, fz_deliver, z);
     if (!sc)
         goto out;
@@ -132,7 +156,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (isnb)
             isn[side] = ((uint32_t)isnb << 24) | 0xfff000u;
-        if (op & 0x20) {
+        if (op & 0x40) {
+            uint32_t first = isn[side] + (uint32_t)(int32_t)seq + ((flags & 0x02) ? 1 : 0);
+
+            for (unsigned i = 0; i < len; i++)
+                pbuf[i] = (uint8_t)(first + i);
+            payload = pbuf;
+        } else if (op & 0x20) {
             uint8_t v = bcur_u8(&c);
 
             memset(fill, v, len);
@@ -142,6 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!bcur_skip(&c, len))
                 break;
         }
+        if (len && !(op & 0x40))
+            z->patterned = false;
         if (op & 2) {
             stream_flow_end(sc, &z->f);
             if (stream_memuse(sc) != 0 || z->f.stream)
