@@ -63,6 +63,9 @@ void eve_write_stats(struct eve *ev, const struct stats *st, int64_t ts_us, doub
  */
 void eve_write_anomaly(struct eve *ev, const struct packet *pkt, enum stat_id id);
 
+/* An anomaly found on a flow rather than one packet (stream reassembly); same rate limit. */
+void eve_write_anomaly_flow(struct eve *ev, const struct flow *f, enum stat_id id);
+
 /* A key of alert.metadata with its values (strings from the wire are escaped). */
 struct alert_meta {
     const char *key;        /* metadata key, e.g. "username" */

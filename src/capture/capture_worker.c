@@ -1,8 +1,9 @@
 /*
  * capture_worker.c - drives captured packets through the pipeline.
  *
- * A worker owns a decoder, a flow table and the counters they write; it
- * writes anomaly events for malformed packets and flow events as flows end.
+ * A worker owns a decoder, a flow table, a TCP reassembler and the counters
+ * they write; it writes anomaly events for malformed packets and stream
+ * anomalies, and flow events as flows end.
  * Timers run on packet time so offline runs are reproducible: flow and
  * fragment timeouts are checked once per second of packet time.
  */
@@ -12,6 +13,7 @@
 
 #include "imsentry/decode.h"
 #include "imsentry/flow.h"
+#include "imsentry/stream.h"
 
 /* Microseconds of packet time between timeout sweeps. */
 #define WORKER_TIMER_US 1000000
@@ -22,21 +24,51 @@ struct worker {
     struct stats stats;       /* every counter of this worker's stages */
     struct decode_ctx *dc;    /* decoder (owns the defragmenter) */
     struct flow_table *ft;    /* flows */
+    struct stream_ctx *sc;    /* TCP reassembly */
     int64_t last_ts;          /* newest packet time seen */
     int64_t next_timer;       /* packet time of the next timeout sweep */
     uint64_t pcap_cnt;        /* packets handed to this worker */
 };
 
+/* In-order bytes of a TCP direction; the app-layer stage plugs in here. */
+static void worker_stream_data(void *user, struct flow *f, enum flow_dir dir,
+                               const uint8_t *data, size_t len, unsigned flags)
+{
+    (void)user;
+    (void)f;
+    (void)dir;
+    (void)data;
+    (void)len;
+    (void)flags;
+}
+
+static void worker_stream_event(void *user, struct flow *f, enum stat_id id)
+{
+    struct worker *w = user;
+
+    eve_write_anomaly_flow(w->eve, f, id);
+}
+
 static void worker_flow_end(void *user, struct flow *f)
 {
     struct worker *w = user;
 
+    /* the reassembler delivers what it still holds before the flow is written */
+    stream_flow_end(w->sc, f);
     eve_write_flow(w->eve, f);
+}
+
+/* Reassembly settings from the config (stream keys, host OS policies, checksums). */
+static void worker_stream_settings(const struct config *cfg, struct stream_settings *ss)
+{
+    stream_settings_defaults(ss);
+    ss->csum_mode = cfg->csum_mode;
 }
 
 struct worker *worker_new(const struct config *cfg, struct eve *ev)
 {
     struct worker *w = calloc(1, sizeof(*w));
+    struct stream_settings ss;
 
     if (!w)
         return NULL;
@@ -45,11 +77,18 @@ struct worker *worker_new(const struct config *cfg, struct eve *ev)
     w->dc = decode_ctx_new(cfg, &w->stats);
     if (!w->dc)
         goto out_free;
+    worker_stream_settings(cfg, &ss);
+    w->sc = stream_ctx_new(&ss, &w->stats, worker_stream_data, w);
+    if (!w->sc)
+        goto out_decode;
+    stream_ctx_set_event_cb(w->sc, worker_stream_event, w);
     w->ft = flow_table_new(cfg, &w->stats, worker_flow_end, w);
     if (!w->ft)
-        goto out_decode;
+        goto out_stream;
     return w;
 
+out_stream:
+    stream_ctx_free(w->sc);
 out_decode:
     decode_ctx_free(w->dc);
 out_free:
@@ -66,7 +105,8 @@ void worker_free(struct worker *w)
 {
     if (!w)
         return;
-    flow_table_free(w->ft);
+    flow_table_free(w->ft); /* ends every flow through the stream first */
+    stream_ctx_free(w->sc);
     decode_ctx_free(w->dc);
     free(w);
 }
@@ -92,6 +132,7 @@ void worker_packet(struct worker *w, struct packet *pkt)
 {
     enum decode_result res;
     enum flow_dir dir;
+    struct flow *f;
 
     pkt->pcap_cnt = ++w->pcap_cnt;
     /* packet time only moves forward: a capture with a clock step back must not stall timers */
@@ -104,7 +145,9 @@ void worker_packet(struct worker *w, struct packet *pkt)
         eve_write_anomaly(w->eve, pkt, (enum stat_id)pkt->anomalies[i]);
     if (res != DECODE_L4)
         return;
-    (void)flow_table_packet(w->ft, pkt, &dir);
+    f = flow_table_packet(w->ft, pkt, &dir);
+    if (f && pkt->ip_proto == 6)
+        stream_packet(w->sc, f, dir, pkt);
 }
 
 struct stats *worker_stats(struct worker *w)

@@ -73,3 +73,24 @@ out_fail:
     json_decref(o);
     eve_emit(ev, NULL);
 }
+
+void eve_write_anomaly_flow(struct eve *ev, const struct flow *f, enum stat_id id)
+{
+    struct packet pkt;
+
+    if (!ev || !f)
+        return;
+    /* a stream anomaly has no single packet: describe it by the flow, client to server */
+    memset(&pkt, 0, sizeof(pkt));
+    pkt.ts_us = f->last_us;
+    pkt.ip_version = f->cli_ip.family;
+    pkt.ip_proto = f->proto;
+    pkt.src = f->cli_ip;
+    pkt.dst = f->srv_ip;
+    pkt.sport = f->cli_port;
+    pkt.dport = f->srv_port;
+    pkt.flags = PKT_HAS_L4;
+    pkt.vlan_count = f->vlan_count;
+    memcpy(pkt.vlan, f->vlan, sizeof(pkt.vlan));
+    eve_write_anomaly(ev, &pkt, id);
+}
