@@ -133,4 +133,44 @@
 #define LIM_VLAN_LAYERS 3
 /* ---- end of decode block ---- */
 
+/*
+ * ---- cleartext credentials block (src/detect/cred_util.c, det_ftp/pop3/imap/
+ * smtp/telnet.c; owned by the cleartext engineer).  Per-flow detector state is
+ * fixed-size: these caps bound it.
+ * ----
+ */
+/* Longest protocol line kept by the line assembler (struct cred_line), bytes; longer lines
+   are truncated, flagged, and the assembler resynchronises at the next LF. */
+#define LIM_CRED_LINE_MAX 2048
+/* Longest SASL PLAIN field (authzid, authcid, passwd), octets (RFC 4616 section 2: 255). */
+#define LIM_CRED_SASL_FIELD_MAX 255
+/* Longest user name or password a detector keeps for a login event, bytes (truncated). */
+#define LIM_CRED_FIELD_MAX 256
+/* ---- end of cleartext credentials block ---- */
+
+/*
+ * ---- detect block (src/detect; owned by the detect-core engineer) ----
+ * The app-layer framework's internal sizes and the brute-force defaults.
+ */
+/* detect.brute-force.threshold: failed logins within the window that make a brute_force event. */
+#define LIM_BF_THRESHOLD 10
+/* detect.brute-force.window: seconds of packet time the failures are counted over. */
+#define LIM_BF_WINDOW 60
+/* detect.brute-force.max-trackers: (client, server, service) triples tracked at once (LRU). */
+#define LIM_BF_MAX_TRACKERS 4096
+/* Upper bounds of the brute-force keys. */
+#define LIM_CFG_BF_THRESHOLD_MAX 100000
+#define LIM_CFG_BF_TRACKERS_MAX (1u << 20)
+/* Detectors the framework handles (the rest of detectors.def is ignored, counted). */
+#define LIM_DETECT_MAX_DETECTORS 64
+/* Arrival-order entries (direction, length) kept while a flow is probed, for the replay. */
+#define LIM_DETECT_PROBE_LOG 128
+/* Tunnels inside tunnels (SOCKS inside HTTP CONNECT ...) followed; deeper ones are counted. */
+#define LIM_DETECT_TUNNEL_DEPTH 2
+/* Longest tunnel carrier / target text kept ("host:port"), bytes. */
+#define LIM_DETECT_TUNNEL_TEXT 262
+/* UDP datagrams per flow probed without a decision before the flow is given up. */
+#define LIM_DETECT_UDP_PROBES 16
+/* ---- end of detect block ---- */
+
 #endif
