@@ -128,6 +128,22 @@
 #define LIM_STREAM_SLAB (32u * 1024)
 /* ---- end of stream block ---- */
 
+/*
+ * ---- stream config block (stream: and host-os-policy: keys; owned by the
+ * stream config engineer) ----
+ */
+/* host-os-policy: most CIDR blocks over all policies (= STREAM_MAX_HOST_POLICIES). */
+#define LIM_HOST_POLICIES 64
+/* stream.stream-memcap range, bytes (at least a few pool blocks; fits uint32). */
+#define LIM_CFG_STREAM_DIR_MEMCAP_MIN (16u * 1024)
+#define LIM_CFG_STREAM_DIR_MEMCAP_MAX (1024u * 1024 * 1024)
+/* stream.depth upper bound, bytes (0 = unlimited). */
+#define LIM_CFG_STREAM_DEPTH_MAX (1024u * 1024 * 1024)
+/* stream.max-segments range (pieces per direction). */
+#define LIM_CFG_STREAM_SEGS_MIN 16
+#define LIM_CFG_STREAM_SEGS_MAX (1u << 24)
+/* ---- end of stream config block ---- */
+
 /* ---- decode block (src/decode; owned by the decode engineer) ---- */
 /* Most 802.1Q/802.1ad tags on one frame (Suricata's limit; more is vlan.too_many_layers). */
 #define LIM_VLAN_LAYERS 3
@@ -172,5 +188,31 @@
 /* UDP datagrams per flow probed without a decision before the flow is given up. */
 #define LIM_DETECT_UDP_PROBES 16
 /* ---- end of detect block ---- */
+
+/*
+ * ---- p2p block (det_gnutella.c, det_kazaa.c, det_irc.c, det_dns.c; owned by the p2p
+ * engineer) ----  Internal sizes of those detectors' per-flow state and parsers.
+ */
+/* Bytes of one direction buffered by the Gnutella/KaZaA stream parsers (handshake, descriptor). */
+#define LIM_P2P_BUF 4096
+/* Largest Gnutella descriptor payload believed (the 0.6 spec caps messages at 64 KiB). */
+#define LIM_GNUTELLA_PAYLOAD_MAX 65536
+/* Largest TTL + hops of a believable Gnutella descriptor (servents start at TTL 7). */
+#define LIM_GNUTELLA_HOPS_MAX 16
+/* Chained valid descriptors needed to pick up a Gnutella stream with no handshake. */
+#define LIM_GNUTELLA_RESYNC_CHAIN 2
+/* File names of one query hit reported as facts. */
+#define LIM_GNUTELLA_HIT_NAMES 4
+/* Longest name, password or file name an IRC/P2P detector keeps per flow, bytes. */
+#define LIM_P2P_FIELD 256
+/* Longest DNS name (RFC 1035 section 2.3.4), bytes of text. */
+#define LIM_DNS_NAME_MAX 255
+/* Compression pointers followed while reading one DNS name (loop guard). */
+#define LIM_DNS_PTR_HOPS 16
+/* Resource records walked when validating one DNS message. */
+#define LIM_DNS_RR_MAX 64
+/* Queries remembered per DNS flow to pair responses with them (ring of transaction ids). */
+#define LIM_DNS_TXID_RING 8
+/* ---- end of p2p block ---- */
 
 #endif
