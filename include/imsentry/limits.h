@@ -161,7 +161,7 @@
 /* Longest SASL PLAIN field (authzid, authcid, passwd), octets (RFC 4616 section 2: 255). */
 #define LIM_CRED_SASL_FIELD_MAX 255
 /* Longest user name or password a detector keeps for a login event, bytes (truncated). */
-#define LIM_CRED_FIELD_MAX 256
+#define LIM_PROXY_FIELD_MAX 256
 /* ---- end of cleartext credentials block ---- */
 
 /*
@@ -214,5 +214,70 @@
 /* Queries remembered per DNS flow to pair responses with them (ring of transaction ids). */
 #define LIM_DNS_TXID_RING 8
 /* ---- end of p2p block ---- */
+
+/*
+ * ---- signatures and alerts (src/sig, alert output; owned by the sig engineer) ----
+ */
+/* Largest signature file read, bytes. */
+#define LIM_SIG_FILE_MAX (4u * 1024 * 1024)
+/* Most signature files loaded from one directory. */
+#define LIM_SIG_FILES 1024
+/* Most signatures loaded in all. */
+#define LIM_SIG_COUNT 65536
+/* Most content entries in one signature. */
+#define LIM_SIG_CONTENTS 16
+/* Longest content pattern, bytes (after |hex| decoding). */
+#define LIM_SIG_PATTERN_MAX 1024
+/* Most entries in one list of a signature (services, risks, app_proto, ports, fact values). */
+#define LIM_SIG_LIST_MAX 64
+/* Largest offset, depth, distance or within accepted (and the magnitude of a negative distance). */
+#define LIM_SIG_OFFSET_MAX (1u << 30)
+/*
+ * Most bytes of one direction kept to verify multi-content signatures
+ * (the engine keeps only as much as its signatures can need, up to this).
+ */
+#define LIM_SIG_HISTORY (64u * 1024)
+/* Compare steps one verification of a multi-content signature may take (then: no match). */
+#define LIM_SIG_VERIFY_STEPS 200000
+/* Most states of the multi-pattern automaton (signature load fails beyond). */
+#define LIM_SIG_AC_STATES (1u << 20)
+/* Bytes of per-flow matching state per worker; flows beyond get none (counted). */
+#define LIM_SIG_FLOW_MEMCAP (64ull * 1024 * 1024)
+/* Login attempts remembered per flow to deduplicate identical repeats. */
+#define LIM_SIG_LOGIN_DEDUP 32
+/* Threshold/rate_filter tracking entries per worker (full table: counted, alert kept). */
+#define LIM_SIG_THRESHOLD_ENTRIES 65536
+/* alerts.max-per-second default: alerts written per second of packet time per worker. */
+#define LIM_ALERTS_PER_SECOND 1000
+/* alerts.max-per-second upper bound (0 = unlimited). */
+#define LIM_CFG_ALERTS_PER_SECOND_MAX 10000000
+/* Most alerts.suppress entries. */
+#define LIM_ALERT_SUPPRESS 256
+/* Longest credentials.hmac-key, bytes. */
+#define LIM_CFG_HMAC_KEY_MAX 255
+/* ---- end of signatures block ---- */
+
+/* ---- http/socks detectors block (src/detect/det_http*.c, det_socks.c; http engineer) ---- */
+/* Longest HTTP start line or header line, bytes (longer: counted, message skipped). */
+#define LIM_HTTP_LINE_MAX 4096
+/* Largest HTTP start line + header block, bytes (per direction buffer). */
+#define LIM_HTTP_HEAD_MAX 8192
+/* Body bytes kept per HTTP message for http_inspect (the rest is skipped, not buffered). */
+#define LIM_HTTP_BODY_KEEP 2048
+/* Longest percent-decoded request path kept, bytes (longer paths are cut). */
+#define LIM_HTTP_PATH_MAX 2048
+/* Longest request method remembered for its response, bytes with the NUL. */
+#define LIM_HTTP_METHOD_MAX 24
+/* Pipelined requests remembered while awaiting their responses. */
+#define LIM_HTTP_PIPELINE 16
+/* HTTP logins remembered while awaiting the response that tells their outcome. */
+#define LIM_HTTP_LOGIN_PENDING 4
+/* Longest user name / password / tunnel target kept for an HTTP or SOCKS event, bytes. */
+#define LIM_PROXY_FIELD_MAX 256
+/* SOCKS message buffer per direction (the longest SOCKS5 auth message is 513 bytes). */
+#define LIM_SOCKS_MSG_MAX 1024
+/* Client bytes held between a SOCKS request and the proxy's reply. */
+#define LIM_SOCKS_HOLD 2048
+/* ---- end of http/socks block ---- */
 
 #endif
