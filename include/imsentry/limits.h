@@ -161,7 +161,7 @@
 /* Longest SASL PLAIN field (authzid, authcid, passwd), octets (RFC 4616 section 2: 255). */
 #define LIM_CRED_SASL_FIELD_MAX 255
 /* Longest user name or password a detector keeps for a login event, bytes (truncated). */
-#define LIM_PROXY_FIELD_MAX 256
+#define LIM_CRED_FIELD_MAX 256
 /* ---- end of cleartext credentials block ---- */
 
 /*
