@@ -280,4 +280,20 @@
 #define LIM_SOCKS_HOLD 2048
 /* ---- end of http/socks block ---- */
 
+/*
+ * ---- AIM/ICQ block (src/detect/det_oscar*.c, det_toc.c, det_icq5.c; owned by
+ * the oscar engineer).  Per-flow detector state is fixed-size: these bound it.
+ * ----
+ */
+/* Bytes of one FLAP (header + payload) buffered for parsing per direction; a longer FLAP is
+   skipped unparsed (logins, rendezvous and messages are far smaller). */
+#define LIM_OSCAR_FLAP_BUF 8192
+/* Longest screen name / UIN kept for events, bytes (AIM allows 16, ICQ UINs are 10 digits). */
+#define LIM_OSCAR_SN_MAX 64
+/* Longest password / hash hex kept for a login event, bytes. */
+#define LIM_OSCAR_PW_MAX 128
+/* Longest client id string, BOS server or file name kept, bytes (truncated beyond). */
+#define LIM_OSCAR_STR_MAX 256
+/* ---- end of AIM/ICQ block ---- */
+
 #endif
