@@ -42,4 +42,27 @@ void detect_flow_end(struct detect_ctx *dc, struct flow *f);
 /* Packet time now (the worker calls this before each packet so events carry its time). */
 void detect_set_time(struct detect_ctx *dc, int64_t ts_us);
 
+/*
+ * Additions (detect stage).
+ *
+ * Call sequence expected from the worker, per packet: detect_set_time(ts);
+ * TCP: the reassembler's deliveries go to detect_stream_data (user = the
+ * ctx), gaps as STREAM_DATA_GAP; UDP with payload: detect_udp; when the flow
+ * ends (before sig_flow_end and before the flow is freed): detect_flow_end.
+ * f->app is this stage's; f->app_proto is set when a detector claims the
+ * flow, APP_PROTO_FAILED when none did and the flow carried payload.
+ */
+
+struct app_event;
+
+/*
+ * Calls fn(user, f, ev) for every app event reported (after the framework
+ * added its facts, before signature matching); NULL removes it.  For tests,
+ * fuzzing and debugging.
+ */
+void detect_ctx_set_event_hook(struct detect_ctx *dc,
+                               void (*fn)(void *user, const struct flow *f,
+                                          const struct app_event *ev),
+                               void *user);
+
 #endif
