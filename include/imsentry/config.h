@@ -14,6 +14,7 @@
  *                    anomaly-max-per-type}
  *   stats:     interval
  *   logging:   level
+ *   detect:    brute-force: {threshold, window, max-trackers}
  *
  * config_load() rejects unknown and duplicate keys, nodes of the wrong kind
  * and bad values with "file:line:col: msg".  Sizes take b/kb/mb/gb/tb
@@ -100,6 +101,11 @@ struct config {
     uint32_t stats_interval;  /* seconds between stats events, live */
 
     int log_level;            /* enum log_level */
+
+    /* detect */
+    uint32_t bf_threshold;    /* failed logins within bf_window that make a brute_force event */
+    uint32_t bf_window;       /* seconds of packet time failures are counted over */
+    uint32_t bf_max_trackers; /* (client, server, service) triples tracked at once */
 };
 
 /* Fills cfg with the built-in defaults. */
