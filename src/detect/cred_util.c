@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "detector.h"
+#include "imsentry/app_event.h"
 #include "imsentry/err.h"
 
 /* Sextet value of a base64 character; -1 for '=', -2 for blanks, -3 otherwise. */
@@ -355,4 +357,167 @@ size_t cred_copy_field(uint8_t *dst, size_t cap, const uint8_t *src, size_t len)
     if (!bcur_copy(&c, dst, n))
         return 0;
     return n;
+}
+
+bool cred_probe_line(struct bcur *c, struct cred_span *line)
+{
+    long lf = bcur_find(c, '\n');
+
+    if (lf < 0)
+        return false;
+    line->p = bcur_ptr(c);
+    line->len = (size_t)lf;
+    bcur_skip(c, (size_t)lf + 1);
+    if (line->len > 0) {
+        struct bcur l;
+        bcur_init(&l, line->p, line->len);
+        if (bcur_peek_u8(&l, line->len - 1) == '\r')
+            line->len--;
+    }
+    return true;
+}
+
+void cred_login_user(struct cred_login *lg, const uint8_t *user, size_t len)
+{
+    lg->user_len = (uint16_t)cred_copy_field(lg->user, sizeof(lg->user), user, len);
+    lg->has_user = true;
+    memset(lg->pass, 0, sizeof(lg->pass));
+    lg->pass_len = 0;
+    lg->has_pass = false;
+    lg->pending = false;
+}
+
+void cred_login_pass(struct cred_login *lg, const uint8_t *pass, size_t len, const char *form,
+                     const char *mech)
+{
+    lg->pass_len = (uint16_t)cred_copy_field(lg->pass, sizeof(lg->pass), pass, len);
+    lg->has_pass = true;
+    lg->form = form;
+    lg->mech = mech;
+    lg->pending = true;
+}
+
+void cred_login_emit(struct det_call *call, struct cred_login *lg, enum app_proto proto,
+                     const char *service, const char *outcome)
+{
+    struct app_event ev;
+
+    if (!lg->pending)
+        return;
+    app_event_init(&ev, APP_EVENT_LOGIN, proto, FLOW_TOSERVER);
+    app_event_add_str(&ev, APP_FACT_SERVICE, service);
+    if (lg->has_user)
+        app_event_add(&ev, APP_FACT_USERNAME, lg->user, lg->user_len);
+    if (lg->has_pass)
+        app_event_add(&ev, APP_FACT_PASSWORD, lg->pass, lg->pass_len);
+    if (lg->form)
+        app_event_add_str(&ev, APP_FACT_PASSWORD_FORM, lg->form);
+    if (lg->mech)
+        app_event_add_str(&ev, APP_FACT_AUTH_MECHANISM, lg->mech);
+    app_event_add_str(&ev, APP_FACT_LOGIN_OUTCOME, outcome);
+    det_emit(call, &ev);
+    lg->pending = false;
+    memset(lg->pass, 0, sizeof(lg->pass));
+    lg->pass_len = 0;
+    lg->has_pass = false;
+}
+
+void cred_login_clear(struct cred_login *lg)
+{
+    memset(lg, 0, sizeof(*lg));
+}
+
+/* Decodes one base64 SASL response (lenient) into buf; returns its length or -1. */
+static long sasl_decode(const uint8_t *line, size_t len, uint8_t *buf, size_t cap)
+{
+    size_t n = 0;
+    struct cred_span sp = {line, len};
+
+    cred_span_rtrim(&sp);
+    if (cred_base64_decode(sp.p, sp.len, buf, cap, &n, CRED_B64_LENIENT) != 0)
+        return -1;
+    return (long)n;
+}
+
+/* Decodes the response at the current step into lg. */
+static void sasl_take(struct cred_sasl *s, struct cred_login *lg, const uint8_t *line,
+                      size_t len)
+{
+    uint8_t buf[LIM_CRED_LINE_MAX];
+    long n = sasl_decode(line, len, buf, sizeof(buf));
+    struct cred_sasl_plain sp;
+
+    s->step++;
+    if (n < 0)
+        return;
+    switch (s->mech) {
+    case CRED_SASL_PLAIN:
+        if (s->step == 1 && cred_sasl_plain_split(buf, (size_t)n, &sp) == 0) {
+            cred_login_user(lg, sp.authcid, sp.authcid_len);
+            cred_login_pass(lg, sp.passwd, sp.passwd_len, "base64", "PLAIN");
+        }
+        break;
+    case CRED_SASL_LOGIN:
+        if (s->step == 1)
+            cred_login_user(lg, buf, (size_t)n);
+        else if (s->step == 2)
+            cred_login_pass(lg, buf, (size_t)n, "base64", "LOGIN");
+        break;
+    case CRED_SASL_CRAM_MD5:
+        if (s->step == 1) {
+            /* "user SP digest": the digest is the last word (user names may hold spaces) */
+            struct bcur c;
+            long last = -1;
+            bcur_init(&c, buf, (size_t)n);
+            for (size_t i = 0; i < (size_t)n; i++) {
+                if (bcur_peek_u8(&c, i) == ' ')
+                    last = (long)i;
+            }
+            if (last > 0) {
+                cred_login_user(lg, buf, (size_t)last);
+                cred_login_pass(lg, buf + last + 1, (size_t)n - (size_t)last - 1,
+                                "md5-challenge", "CRAM-MD5");
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    memset(buf, 0, sizeof(buf));
+}
+
+void cred_sasl_start(struct cred_sasl *s, struct cred_login *lg, const struct cred_span *mech,
+                     const struct cred_span *ir)
+{
+    s->step = 0;
+    if (cred_token_eq(mech->p, mech->len, "PLAIN"))
+        s->mech = CRED_SASL_PLAIN;
+    else if (cred_token_eq(mech->p, mech->len, "LOGIN"))
+        s->mech = CRED_SASL_LOGIN;
+    else if (cred_token_eq(mech->p, mech->len, "CRAM-MD5"))
+        s->mech = CRED_SASL_CRAM_MD5;
+    else
+        s->mech = CRED_SASL_OTHER;
+    if (ir && ir->len > 0 && !cred_token_eq(ir->p, ir->len, "="))
+        sasl_take(s, lg, ir->p, ir->len);
+}
+
+void cred_sasl_response(struct cred_sasl *s, struct cred_login *lg, const uint8_t *line,
+                        size_t len)
+{
+    struct cred_span sp = {line, len};
+
+    cred_span_rtrim(&sp);
+    if (cred_token_eq(sp.p, sp.len, "*")) {
+        s->mech = CRED_SASL_NONE;
+        s->step = 0;
+        return;
+    }
+    sasl_take(s, lg, sp.p, sp.len);
+}
+
+void cred_sasl_end(struct cred_sasl *s)
+{
+    s->mech = CRED_SASL_NONE;
+    s->step = 0;
 }

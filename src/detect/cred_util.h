@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "imsentry/bytes.h"
+#include "imsentry/flow.h"
 #include "imsentry/limits.h"
 
 /* ---- base64 (RFC 4648) ---- */
@@ -162,5 +163,88 @@ int cred_reply_code(const uint8_t *line, size_t len, bool *more);
  * and returns the length kept.  dst is not NUL-terminated.
  */
 size_t cred_copy_field(uint8_t *dst, size_t cap, const uint8_t *src, size_t len);
+
+/*
+ * Takes the next complete line (up to LF, CR LF removed) from a probe
+ * buffer.  Returns false when no LF remains (the cursor then stays on the
+ * incomplete line).
+ */
+bool cred_probe_line(struct bcur *c, struct cred_span *line);
+
+/* ---- login attempts ---- */
+
+struct det_call;
+
+/*
+ * One login attempt being assembled by a detector: what the client sent,
+ * waiting for the server's verdict.  Fixed size; embed in per-flow state.
+ */
+struct cred_login {
+    uint8_t user[LIM_CRED_FIELD_MAX]; /* user name as on the wire (truncated at the cap) */
+    uint16_t user_len;                /* bytes in user */
+    bool has_user;                    /* a user name was seen */
+    uint8_t pass[LIM_CRED_FIELD_MAX]; /* password / response as on the wire (or decoded) */
+    uint16_t pass_len;                /* bytes in pass */
+    bool has_pass;                    /* a password was seen */
+    const char *form;                 /* password_form (static string) */
+    const char *mech;                 /* auth_mechanism (static string) */
+    bool pending;                     /* a password was sent; outcome not yet reported */
+};
+
+/* Records the user name (starts a new attempt: any password is forgotten). */
+void cred_login_user(struct cred_login *lg, const uint8_t *user, size_t len);
+
+/* Records the password, its form and mechanism; the attempt becomes pending. */
+void cred_login_pass(struct cred_login *lg, const uint8_t *pass, size_t len, const char *form,
+                     const char *mech);
+
+/*
+ * Reports the pending attempt as a LOGIN event (service, username when
+ * known, password, password_form, auth_mechanism, login_outcome) in
+ * direction to_server; the attempt is no longer pending, the user name is
+ * kept (a client may retry the same user), the password is wiped.
+ * Nothing happens when no attempt is pending.
+ */
+void cred_login_emit(struct det_call *call, struct cred_login *lg, enum app_proto proto,
+                     const char *service, const char *outcome);
+
+/* Forgets everything (user, password, pending), wiping the password. */
+void cred_login_clear(struct cred_login *lg);
+
+/* ---- SASL exchanges (RFC 4422) as POP3, IMAP and SMTP carry them ---- */
+
+enum cred_sasl_mech {
+    CRED_SASL_NONE = 0,     /* no exchange in progress */
+    CRED_SASL_PLAIN = 1,    /* RFC 4616: one response, base64(authzid NUL user NUL pass) */
+    CRED_SASL_LOGIN = 2,    /* draft-murchison-sasl-login: base64 user, then base64 pass */
+    CRED_SASL_CRAM_MD5 = 3, /* RFC 2195: base64("user hexdigest") answering a challenge */
+    CRED_SASL_OTHER = 4     /* any other mechanism: responses are consumed, not decoded */
+};
+
+/* The client side of one SASL exchange; embed in per-flow state (zeroed = idle). */
+struct cred_sasl {
+    enum cred_sasl_mech mech; /* mechanism in progress, NONE when idle */
+    uint8_t step;             /* client responses taken so far */
+};
+
+/*
+ * The client asked for mechanism mech (e.g. "PLAIN"), with an optional
+ * initial response ir (NULL or empty: none; "=" is an empty one, RFC 4954).
+ * Any IR is decoded into lg as a response.  Report a pending attempt first:
+ * a response may replace lg's user.
+ */
+void cred_sasl_start(struct cred_sasl *s, struct cred_login *lg, const struct cred_span *mech,
+                     const struct cred_span *ir);
+
+/*
+ * A client response line during the exchange: decoded into lg (user name,
+ * password with form base64 or md5-challenge, auth_mechanism).  "*" cancels
+ * the exchange (RFC 4422 section 3.5).
+ */
+void cred_sasl_response(struct cred_sasl *s, struct cred_login *lg, const uint8_t *line,
+                        size_t len);
+
+/* The server ended the exchange (success or failure). */
+void cred_sasl_end(struct cred_sasl *s);
 
 #endif /* IMSENTRY_CRED_UTIL_H */
