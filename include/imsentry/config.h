@@ -5,7 +5,9 @@
  * YAML layout (keys are lowercase with dashes; see man/imsentry.yaml.5):
  *
  *   capture:   snaplen, promisc, buffer-size, timeout-ms, checksum-validation
- *   defrag:    memcap, max-trackers, max-frags, timeout, policy
+ *   defrag:    memcap, max-trackers, max-frags, timeout
+ *   stream:    memcap, stream-memcap, depth, max-segments, midstream, async-oneside
+ *   host-os-policy: {default: NAME, first|last|bsd|linux|windows|solaris: [CIDR, ...]}
  *   flow:      hash-size, max-flows, memcap,
  *              timeouts: {tcp-new, tcp-established, tcp-closed, udp-new,
  *                         udp-established, other}
@@ -38,9 +40,13 @@ enum overlap_policy {
     OVERLAP_FIRST = 0,   /* the first copy of a byte wins */
     OVERLAP_LAST = 1,    /* the last copy of a byte wins */
     OVERLAP_BSD = 2,     /* BSD: the earlier data wins unless the new piece starts before it */
-    OVERLAP_LINUX = 3,   /* Linux: like BSD, but a new piece at the same offset wins */
-    OVERLAP_WINDOWS = 4, /* Windows: the earlier data wins */
-    OVERLAP_SOLARIS = 5  /* Solaris: the new data wins unless it starts at or after the old */
+    OVERLAP_LINUX = 3,   /* Linux: like BSD, but a new piece at the same offset wins too
+                            (TCP: only when it also ends after the old one) */
+    OVERLAP_WINDOWS = 4, /* Windows: fragments: new wins only when it starts before and ends
+                            after the old one; TCP: as BSD */
+    OVERLAP_SOLARIS = 5  /* Solaris: fragments: new wins when it starts before the old one and
+                            reaches its end; TCP: also when it starts at or after the old one
+                            and ends after it (tables in decode_defrag.c, stream_reasm.c) */
 };
 
 /* When to distrust packets whose checksums are wrong. */
@@ -55,6 +61,12 @@ struct cidr {
     uint8_t family;  /* 4 or 6 */
     uint8_t addr[16]; /* network byte order, masked to prefix */
     uint8_t prefix;  /* prefix length in bits */
+};
+
+/* A host-os-policy entry: the receiving hosts of a network and their policy. */
+struct host_policy {
+    struct cidr net;            /* receiving hosts */
+    enum overlap_policy policy; /* how they resolve overlapping fragments and segments */
 };
 
 /* Default outputs.eve.filename, inside the log directory. */
@@ -73,7 +85,19 @@ struct config {
     uint32_t defrag_max_trackers; /* datagrams under reassembly at once */
     uint32_t defrag_max_frags;    /* fragments per datagram */
     uint32_t defrag_timeout;      /* seconds of packet time */
-    enum overlap_policy defrag_policy; /* overlap resolution */
+
+    /* stream (TCP reassembly) */
+    uint64_t stream_memcap;       /* bytes of sessions and segments, all streams of a worker */
+    uint32_t stream_dir_memcap;   /* bytes of segments held by one direction */
+    uint32_t stream_depth;        /* bytes inspected per direction; 0 = unlimited */
+    uint32_t stream_max_segments; /* segment pieces held per direction */
+    bool stream_midstream;        /* pick up sessions whose handshake was not seen */
+    bool stream_async_oneside;    /* reassemble directions whose peer is never seen */
+
+    /* host-os-policy: overlap resolution for IP fragments and TCP segments */
+    enum overlap_policy default_policy;                 /* when no entry matches */
+    struct host_policy host_policies[LIM_HOST_POLICIES]; /* see config_policy_for() */
+    unsigned n_host_policies;                           /* entries used */
 
     /* flow */
     uint32_t flow_hash_size;  /* hash buckets */
@@ -136,6 +160,15 @@ bool cidr_contains(const struct cidr *c, uint8_t family, const uint8_t addr[16])
 
 /* True when the address is in one of cfg's home networks. */
 bool config_is_home(const struct config *cfg, uint8_t family, const uint8_t addr[16]);
+
+/*
+ * Overlap policy of a receiving host (family 4 or 6, 16 bytes): the policy
+ * of the longest host-os-policy prefix containing it, else
+ * cfg->default_policy.  The loader refuses a block listed twice, so two
+ * matching entries always differ in length and the answer is unambiguous.
+ */
+enum overlap_policy config_policy_for(const struct config *cfg, uint8_t family,
+                                      const uint8_t addr[16]);
 
 /* Writes "10.0.0.0/8" or "fc00::/7" into buf (at least CIDR_STR_LEN bytes); returns buf. */
 #define CIDR_STR_LEN 50

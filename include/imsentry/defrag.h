@@ -3,7 +3,7 @@
  * part of the decode stage.
  *
  * Fragments may arrive in any order, duplicated or overlapping; overlaps are
- * resolved by the configured target policy (enum overlap_policy, documented
+ * resolved by the destination's target policy (enum overlap_policy, documented
  * in defrag.c and the man page).  Trackers time out after defrag.timeout
  * seconds of packet time; the total bytes held are capped by defrag.memcap
  * and the number of trackers by defrag.max-trackers, each hit counted.
@@ -20,6 +20,7 @@
 
 struct defrag;
 
+/* cfg must outlive df: each datagram's overlap policy is looked up in it. */
 struct defrag *defrag_new(const struct config *cfg, struct stats *st);
 void defrag_free(struct defrag *df);
 

@@ -58,11 +58,37 @@ static void worker_flow_end(void *user, struct flow *f)
     eve_write_flow(w->eve, f);
 }
 
-/* Reassembly settings from the config (stream keys, host OS policies, checksums). */
+/*
+ * Reassembly settings from the config (stream keys, host OS policies, checksums).
+ * The stream takes the first matching policy entry; copying the config's
+ * table longest prefix first makes that the longest-prefix match
+ * config_policy_for() gives the defragmenter, so both agree on every host.
+ */
 static void worker_stream_settings(const struct config *cfg, struct stream_settings *ss)
 {
+    unsigned n = cfg->n_host_policies;
+
+    _Static_assert(LIM_HOST_POLICIES <= STREAM_MAX_HOST_POLICIES,
+                   "stream policy table smaller than host-os-policy");
     stream_settings_defaults(ss);
+    ss->memcap = cfg->stream_memcap;
+    ss->stream_memcap = cfg->stream_dir_memcap;
+    ss->depth = cfg->stream_depth;
+    ss->max_segments = cfg->stream_max_segments;
+    ss->midstream = cfg->stream_midstream;
+    ss->async_oneside = cfg->stream_async_oneside;
     ss->csum_mode = cfg->csum_mode;
+    ss->default_policy = cfg->default_policy;
+    if (n > LIM_HOST_POLICIES)
+        n = LIM_HOST_POLICIES;
+    ss->n_policies = 0;
+    for (int len = 128; len >= 0; len--) /* by prefix length, longest first; stable */
+        for (unsigned i = 0; i < n; i++)
+            if (cfg->host_policies[i].net.prefix == len) {
+                ss->policies[ss->n_policies].net = cfg->host_policies[i].net;
+                ss->policies[ss->n_policies].policy = cfg->host_policies[i].policy;
+                ss->n_policies++;
+            }
 }
 
 struct worker *worker_new(const struct config *cfg, struct eve *ev)

@@ -28,11 +28,14 @@
  *   | source, destination, options ...          |
  *
  * ---------------------------------------------------------------------------
- * Overlap policies (config defrag.policy; Suricata's target-based policies)
+ * Overlap policies (config host-os-policy; Suricata's target-based policies)
  * ---------------------------------------------------------------------------
  * Overlaps are resolved byte by byte.  Where a new fragment N covers bytes
  * already held from an earlier fragment O, the policy says whose copy the
- * reassembled datagram keeps.  O and N are compared by the offset and end
+ * reassembled datagram keeps; the policy is the destination's (config
+ * host-os-policy, looked up with config_policy_for() when the datagram's
+ * first fragment arrives), as the receiving host is the one reassembling.
+ * O and N are compared by the offset and end
  * (offset + length) they arrived with; held bytes keep the bounds of their
  * fragment even after part of it was overwritten.
  *
@@ -150,6 +153,7 @@ struct dtracker {
     bool seen_last;            /* the MF = 0 fragment arrived */
     uint16_t nh_off;           /* IPv6: where in hdr the next-header byte to patch is */
     uint8_t nh_val;            /* IPv6: the Fragment header's next header */
+    enum overlap_policy policy; /* the destination's policy (host-os-policy) */
 };
 
 /* One fragment as parsed, for the family-independent insert. */
@@ -185,7 +189,7 @@ struct defrag {
     uint32_t max_trackers;      /* defrag.max-trackers */
     uint32_t max_frags;         /* defrag.max-frags */
     int64_t timeout_us;         /* defrag.timeout in microseconds */
-    enum overlap_policy policy; /* defrag.policy */
+    const struct config *cfg;   /* host-os-policy (config_policy_for()); outlives df */
     uint32_t seed;              /* hash seed */
 
     struct dtracker **buckets; /* hash table of trackers */
@@ -214,6 +218,14 @@ struct defrag {
 static size_t block_size(unsigned cls)
 {
     return sizeof(struct dpiece) + ((size_t)DEFRAG_MIN_CAP << cls);
+}
+
+/* Charges n more bytes and keeps the high-water mark (defrag.memuse_max). */
+static void defrag_mem_grow(struct defrag *df, size_t n)
+{
+    df->memuse += n;
+    if (df->memuse > df->st->v[STAT_DEFRAG_MEMUSE_MAX])
+        stats_set(df->st, STAT_DEFRAG_MEMUSE_MAX, df->memuse);
 }
 
 /* Smallest class holding n bytes (the last class if none does: block_alloc refuses). */
@@ -246,7 +258,7 @@ static struct dpiece *block_alloc(struct defrag *df, uint32_t n)
     }
     memset(p, 0, sizeof(*p));
     p->cls = (uint8_t)cls;
-    df->memuse += block_size(cls);
+    defrag_mem_grow(df, block_size(cls));
     return p;
 }
 
@@ -275,7 +287,7 @@ static struct dtracker *tracker_alloc(struct defrag *df)
             return NULL;
     }
     memset(t, 0, sizeof(*t));
-    df->memuse += sizeof(*t);
+    defrag_mem_grow(df, sizeof(*t));
     return t;
 }
 
@@ -459,6 +471,7 @@ static struct dtracker *tracker_create(struct defrag *df, const struct dkey *k, 
         return NULL;
     t->key = *k;
     t->hash = hash;
+    t->policy = config_policy_for(df->cfg, k->family, k->dst);
     struct dtracker **b = &df->buckets[hash & (df->nbuckets - 1)];
     t->hnext = *b;
     *b = t;
@@ -573,7 +586,7 @@ static int plan_insert(struct defrag *df, const struct dtracker *t, const struct
         pl->overlap = true;
         if (nb && memcmp(nb, p->buf + (a - p->base), b - a) != 0)
             pl->diff = true;
-        bool wins = policy_new_wins(df->policy, p->orig_off, p->orig_end, ns, ne);
+        bool wins = policy_new_wins(t->policy, p->orig_off, p->orig_end, ns, ne);
         df->acts[pl->nacts++] = (struct overlap_act){p, a, b, wins};
         if (wins) {
             if (a > p->start && b < p->end) /* split: the tail gets its own block */
@@ -863,7 +876,7 @@ struct defrag *defrag_new(const struct config *cfg, struct stats *st)
     df->max_trackers = cfg->defrag_max_trackers;
     df->max_frags = cfg->defrag_max_frags;
     df->timeout_us = (int64_t)cfg->defrag_timeout * 1000000;
-    df->policy = cfg->defrag_policy;
+    df->cfg = cfg;
     df->cache_max = (size_t)(cfg->defrag_memcap / DEFRAG_CACHE_DIVISOR);
     df->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)df;
 

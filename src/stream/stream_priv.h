@@ -176,6 +176,9 @@ void reasm_free_all(struct stream_ctx *sc, struct stream_flow *sf, int side);
 /* Updates the memory gauges after pool use changed. */
 void reasm_update_gauges(struct stream_ctx *sc);
 
+/* Raises tcp.reassembly_memuse_max to the pool's use if that is a new high. */
+void reasm_note_memuse_max(struct stream_ctx *sc);
+
 /* Wrap-safe a < b ? a : b on sequence numbers. */
 static inline uint32_t seq_min(uint32_t a, uint32_t b)
 {

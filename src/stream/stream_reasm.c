@@ -68,6 +68,13 @@ void reasm_update_gauges(struct stream_ctx *sc)
     sc->memuse = sc->pool.inuse;
     stats_set(sc->st, STAT_TCP_REASSEMBLY_MEMUSE, sc->pool.inuse);
     stats_set(sc->st, STAT_TCP_MEMUSE, sc->pool.slab_bytes);
+    reasm_note_memuse_max(sc);
+}
+
+void reasm_note_memuse_max(struct stream_ctx *sc)
+{
+    if (sc->pool.inuse > sc->st->v[STAT_TCP_REASSEMBLY_MEMUSE_MAX])
+        stats_set(sc->st, STAT_TCP_REASSEMBLY_MEMUSE_MAX, sc->pool.inuse);
 }
 
 /* Does N = [ns, ne) win over O = [os, oe) for their common bytes?  See the table above. */
@@ -210,6 +217,7 @@ static struct seg *seg_alloc(struct stream_ctx *sc, struct sdir *d, uint32_t len
             s = spool_alloc(&sc->pool, need, &bsize);
             if (s) {
                 stats_inc(sc->st, STAT_TCP_SEGMENT_FROM_POOL);
+                reasm_note_memuse_max(sc);
                 s->bsize = bsize;
                 s->flags = 0;
                 return s;
@@ -413,6 +421,7 @@ static void emit_flush(struct stream_ctx *sc, struct flow *f, struct stream_flow
 {
     if (!sc->buf_len)
         return;
+    stats_add(sc->st, STAT_TCP_REASSEMBLED_BYTES, sc->buf_len);
     sc->deliver(sc->user, f, side_dir(f, sf, side), sc->buf, sc->buf_len, 0);
     sc->buf_len = 0;
 }

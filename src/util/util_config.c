@@ -140,6 +140,8 @@ static const struct cidr cfg_default_home[] = {
 
 static int cfg_parse_home_nets(struct cfg_parser *p, const struct cfg_key *k, const char *path,
                                const yaml_event_t *ev);
+static int cfg_parse_host_os_policy(struct cfg_parser *p, const struct cfg_key *k,
+                                    const char *path, const yaml_event_t *ev);
 
 static const struct cfg_key cfg_capture_keys[] = {
     CFG_UINT("snaplen", snaplen, LIM_CFG_SNAPLEN_MIN, LIM_CFG_SNAPLEN_MAX),
@@ -156,7 +158,18 @@ static const struct cfg_key cfg_defrag_keys[] = {
     CFG_UINT("max-trackers", defrag_max_trackers, 1, LIM_CFG_ENTRIES_MAX),
     CFG_UINT("max-frags", defrag_max_frags, LIM_CFG_DEFRAG_FRAGS_MIN, LIM_CFG_DEFRAG_FRAGS_MAX),
     CFG_SECONDS("timeout", defrag_timeout),
-    CFG_ENUM("policy", defrag_policy, cfg_policy_names),
+    CFG_END,
+};
+
+static const struct cfg_key cfg_stream_keys[] = {
+    CFG_SIZE("memcap", stream_memcap, LIM_CFG_MEMCAP_MIN, LIM_CFG_MEMCAP_MAX),
+    CFG_SIZE("stream-memcap", stream_dir_memcap, LIM_CFG_STREAM_DIR_MEMCAP_MIN,
+             LIM_CFG_STREAM_DIR_MEMCAP_MAX),
+    CFG_SIZE("depth", stream_depth, 0, LIM_CFG_STREAM_DEPTH_MAX),
+    CFG_UINT("max-segments", stream_max_segments, LIM_CFG_STREAM_SEGS_MIN,
+             LIM_CFG_STREAM_SEGS_MAX),
+    CFG_BOOL("midstream", stream_midstream),
+    CFG_BOOL("async-oneside", stream_async_oneside),
     CFG_END,
 };
 
@@ -212,6 +225,8 @@ static const struct cfg_key cfg_logging_keys[] = {
 static const struct cfg_key cfg_root_keys[] = {
     CFG_SECTION("capture", cfg_capture_keys), CFG_SECTION("defrag", cfg_defrag_keys),
     CFG_SECTION("flow", cfg_flow_keys),       CFG_CUSTOM("home-networks", cfg_parse_home_nets),
+    CFG_SECTION("stream", cfg_stream_keys),
+    CFG_CUSTOM("host-os-policy", cfg_parse_host_os_policy),
     CFG_SECTION("outputs", cfg_outputs_keys), CFG_SECTION("stats", cfg_stats_keys),
     CFG_SECTION("logging", cfg_logging_keys), CFG_END,
 };
@@ -253,7 +268,15 @@ void config_defaults(struct config *cfg)
     cfg->defrag_max_trackers = LIM_DEFRAG_MAX_TRACKERS;
     cfg->defrag_max_frags = LIM_DEFRAG_MAX_FRAGS;
     cfg->defrag_timeout = LIM_DEFRAG_TIMEOUT;
-    cfg->defrag_policy = OVERLAP_BSD;
+
+    cfg->stream_memcap = LIM_STREAM_MEMCAP;
+    cfg->stream_dir_memcap = LIM_STREAM_DIR_MEMCAP;
+    cfg->stream_depth = LIM_STREAM_DEPTH;
+    cfg->stream_max_segments = LIM_STREAM_MAX_SEGMENTS;
+    cfg->stream_midstream = true;
+    cfg->stream_async_oneside = true;
+    cfg->default_policy = OVERLAP_BSD; /* Suricata's default */
+    cfg->n_host_policies = 0;
 
     cfg->flow_hash_size = LIM_FLOW_HASH_SIZE;
     cfg->flow_max = LIM_FLOW_MAX;
@@ -290,6 +313,25 @@ bool config_is_home(const struct config *cfg, uint8_t family, const uint8_t addr
         if (cidr_contains(&cfg->home_nets[i], family, addr))
             return true;
     return false;
+}
+
+enum overlap_policy config_policy_for(const struct config *cfg, uint8_t family,
+                                      const uint8_t addr[16])
+{
+    unsigned n = cfg->n_host_policies < LIM_HOST_POLICIES ? cfg->n_host_policies
+                                                          : LIM_HOST_POLICIES;
+    enum overlap_policy best = cfg->default_policy;
+    int best_prefix = -1;
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct host_policy *hp = &cfg->host_policies[i];
+
+        if ((int)hp->net.prefix > best_prefix && cidr_contains(&hp->net, family, addr)) {
+            best = hp->policy;
+            best_prefix = hp->net.prefix;
+        }
+    }
+    return best;
 }
 
 const char *overlap_policy_name(enum overlap_policy p)
@@ -757,6 +799,143 @@ static int cfg_parse_home_nets(struct cfg_parser *p, const struct cfg_key *k, co
     }
     memcpy(p->cfg->home_nets, nets, n * sizeof(nets[0]));
     p->cfg->n_home_nets = n;
+    return 0;
+}
+
+/* Appends one host-os-policy block (scalar event e) under policy pol. */
+static int cfg_host_policy_add(struct cfg_parser *p, const char *path, const yaml_event_t *e,
+                               enum overlap_policy pol, struct host_policy *list, unsigned *n)
+{
+    char q[CFG_QUOTE_MAX + 8], a[CIDR_STR_LEN];
+    struct cidr c;
+
+    if (e->type != YAML_SCALAR_EVENT || cfg_is_null(e))
+        return cfg_error(p, e->start_mark, IMS_EPARSE, "%s: expected a CIDR block, got %s", path,
+                         e->type == YAML_SCALAR_EVENT ? "an empty value" : cfg_kind(e));
+    if (memchr(e->data.scalar.value, '\0', e->data.scalar.length) ||
+        cidr_parse((const char *)e->data.scalar.value, &c) != 0)
+        return cfg_error(p, e->start_mark, IMS_EINVAL,
+                         "%s: \"%s\" is not a CIDR block (like 10.0.0.0/8 or fc00::/7)", path,
+                         cfg_quote(e, q, sizeof(q)));
+    for (unsigned i = 0; i < *n; i++)
+        if (list[i].net.family == c.family && list[i].net.prefix == c.prefix &&
+            memcmp(list[i].net.addr, c.addr, sizeof(c.addr)) == 0)
+            return cfg_error(p, e->start_mark, IMS_EINVAL,
+                             "%s: %s is already listed under %s", path,
+                             cidr_str(&c, a, sizeof(a)), overlap_policy_name(list[i].policy));
+    if (*n == LIM_HOST_POLICIES)
+        return cfg_error(p, e->start_mark, IMS_EINVAL, "host-os-policy: more than %u networks",
+                         (unsigned)LIM_HOST_POLICIES);
+    list[*n].net = c;
+    list[*n].policy = pol;
+    (*n)++;
+    return 0;
+}
+
+/*
+ * host-os-policy: a mapping of "default: NAME" and policy names to
+ * sequences of CIDR blocks; replaces the whole table (and the default when
+ * given).  A block may appear once across all lists.
+ */
+static int cfg_parse_host_os_policy(struct cfg_parser *p, const struct cfg_key *k,
+                                    const char *path, const yaml_event_t *ev)
+{
+    struct host_policy list[LIM_HOST_POLICIES];
+    size_t seen_line[OVERLAP_SOLARIS + 2] = {0}; /* policies, then "default" */
+    enum overlap_policy def = p->cfg->default_policy;
+    char child[CFG_PATH_MAX], q[CFG_QUOTE_MAX + 8], names[128];
+    yaml_event_t kev, e;
+    unsigned n = 0;
+    int rc = 0, idx;
+
+    (void)k;
+    if (cfg_is_null(ev)) /* "host-os-policy:" with every line commented out: no entries */
+        goto out_store;
+    if (ev->type != YAML_MAPPING_START_EVENT)
+        return cfg_error(p, ev->start_mark, IMS_EPARSE, "%s: expected a mapping, got %s", path,
+                         cfg_kind(ev));
+    for (;;) {
+        rc = cfg_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        if (kev.type != YAML_SCALAR_EVENT) {
+            rc = cfg_error(p, kev.start_mark, IMS_EPARSE, "%s: keys must be scalars, got %s",
+                           path, cfg_kind(&kev));
+            yaml_event_delete(&kev);
+            return rc;
+        }
+        snprintf(child, sizeof(child), "%s.%s", path, cfg_quote(&kev, q, sizeof(q)));
+        if (kev.data.scalar.length == 7 && memcmp(kev.data.scalar.value, "default", 7) == 0)
+            idx = OVERLAP_SOLARIS + 1;
+        else
+            idx = cfg_name_index(cfg_policy_names, (const char *)kev.data.scalar.value);
+        if (idx < 0 || memchr(kev.data.scalar.value, '\0', kev.data.scalar.length))
+            rc = cfg_error(p, kev.start_mark, IMS_EPARSE,
+                           "unknown key \"%s\" (expected default, %s)", child,
+                           cfg_name_list(cfg_policy_names, names, sizeof(names)));
+        else if (seen_line[idx])
+            rc = cfg_error(p, kev.start_mark, IMS_EPARSE,
+                           "duplicate key \"%s\" (first at line %zu)", child, seen_line[idx]);
+        else
+            seen_line[idx] = kev.start_mark.line + 1;
+        yaml_event_delete(&kev);
+        if (rc)
+            return rc;
+
+        rc = cfg_next(p, &e);
+        if (rc)
+            return rc;
+        if (idx == OVERLAP_SOLARIS + 1) {
+            int d = e.type == YAML_SCALAR_EVENT && !cfg_is_null(&e)
+                        ? cfg_name_index(cfg_policy_names, (const char *)e.data.scalar.value)
+                        : -1;
+            if (d < 0 && e.type == YAML_SCALAR_EVENT)
+                rc = cfg_error(p, e.start_mark, IMS_EINVAL, "%s: unknown value \"%s\" (expected %s)",
+                               child, cfg_quote(&e, q, sizeof(q)),
+                               cfg_name_list(cfg_policy_names, names, sizeof(names)));
+            else if (d < 0)
+                rc = cfg_error(p, e.start_mark, IMS_EPARSE, "%s: expected a name, got %s", child,
+                               cfg_kind(&e));
+            else
+                def = (enum overlap_policy)d;
+            yaml_event_delete(&e);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (e.type == YAML_SCALAR_EVENT && cfg_is_null(&e)) { /* "linux:" with no blocks */
+            yaml_event_delete(&e);
+            continue;
+        }
+        if (e.type != YAML_SEQUENCE_START_EVENT) {
+            rc = cfg_error(p, e.start_mark, IMS_EPARSE,
+                           "%s: expected a sequence of CIDR blocks, got %s", child, cfg_kind(&e));
+            yaml_event_delete(&e);
+            return rc;
+        }
+        yaml_event_delete(&e);
+        for (;;) {
+            rc = cfg_next(p, &e);
+            if (rc)
+                return rc;
+            if (e.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&e);
+                break;
+            }
+            rc = cfg_host_policy_add(p, child, &e, (enum overlap_policy)idx, list, &n);
+            yaml_event_delete(&e);
+            if (rc)
+                return rc;
+        }
+    }
+out_store:
+    memcpy(p->cfg->host_policies, list, n * sizeof(list[0]));
+    p->cfg->n_host_policies = n;
+    p->cfg->default_policy = def;
     return 0;
 }
 

@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (memchr(cfg.eve_filename, '\0', sizeof(cfg.eve_filename)) == NULL ||
             strchr(cfg.eve_filename, '/') != NULL || cfg.eve_filename[0] == '\0')
             abort();
-        if ((unsigned)cfg.log_level > 3 || (unsigned)cfg.defrag_policy > OVERLAP_SOLARIS ||
+        if ((unsigned)cfg.log_level > 3 || (unsigned)cfg.default_policy > OVERLAP_SOLARIS ||
             (unsigned)cfg.csum_mode > CSUM_MODE_NO)
             abort();
         for (unsigned i = 0; i < cfg.n_home_nets; i++)

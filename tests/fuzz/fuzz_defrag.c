@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&cfg, 0, sizeof(cfg));
     memset(&st, 0, sizeof(st));
     memset(&pkt, 0, sizeof(pkt));
-    cfg.defrag_policy = (enum overlap_policy)(pol % 6);
+    cfg.default_policy = (enum overlap_policy)(pol % 6);
     cfg.defrag_memcap = 512u << (caps & 7);
     cfg.defrag_max_trackers = 1 + ((caps >> 3) & 7);
     cfg.defrag_max_frags = 1 + 5 * (caps >> 6);

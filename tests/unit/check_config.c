@@ -26,7 +26,13 @@
     X(defrag_max_trackers)                                                                         \
     X(defrag_max_frags)                                                                            \
     X(defrag_timeout)                                                                              \
-    X(defrag_policy)                                                                               \
+    X(stream_memcap)                                                                               \
+    X(stream_dir_memcap)                                                                           \
+    X(stream_depth)                                                                                \
+    X(stream_max_segments)                                                                         \
+    X(stream_midstream)                                                                            \
+    X(stream_async_oneside)                                                                        \
+    X(default_policy)                                                                              \
     X(flow_hash_size)                                                                              \
     X(flow_max)                                                                                    \
     X(flow_memcap)                                                                                 \
@@ -60,6 +66,13 @@ static void assert_cfg_eq(const struct config *a, const struct config *b)
         ck_assert_uint_eq(a->home_nets[i].prefix, b->home_nets[i].prefix);
         ck_assert_mem_eq(a->home_nets[i].addr, b->home_nets[i].addr, 16);
     }
+    ck_assert_uint_eq(a->n_host_policies, b->n_host_policies);
+    for (unsigned i = 0; i < a->n_host_policies; i++) {
+        ck_assert_uint_eq(a->host_policies[i].net.family, b->host_policies[i].net.family);
+        ck_assert_uint_eq(a->host_policies[i].net.prefix, b->host_policies[i].net.prefix);
+        ck_assert_mem_eq(a->host_policies[i].net.addr, b->host_policies[i].net.addr, 16);
+        ck_assert_int_eq(a->host_policies[i].policy, b->host_policies[i].policy);
+    }
 }
 
 /* Asserts a and b differ on every field (so a load that sets all of them is detectable). */
@@ -70,6 +83,7 @@ static void assert_cfg_all_differ(const struct config *a, const struct config *b
 #undef X
     ck_assert_str_ne(a->eve_filename, b->eve_filename);
     ck_assert_uint_ne(a->n_home_nets, b->n_home_nets);
+    ck_assert_uint_ne(a->n_host_policies, b->n_host_policies);
 }
 
 /* Writes len bytes to a fresh temporary file; its name goes to path (>= 64 bytes). */
@@ -147,7 +161,17 @@ static const char nondefault_yaml[] =
     "  max-trackers: 1000\n"
     "  max-frags: 100\n"
     "  timeout: 10\n"
-    "  policy: windows\n"
+    "stream:\n"
+    "  memcap: 128mb\n"
+    "  stream-memcap: 512kb\n"
+    "  depth: 0\n"
+    "  max-segments: 1000\n"
+    "  midstream: no\n"
+    "  async-oneside: false\n"
+    "host-os-policy:\n"
+    "  default: windows\n"
+    "  linux: [10.0.0.0/8]\n"
+    "  solaris: [10.1.0.0/16, \"2001:db8::/32\"]\n"
     "flow:\n"
     "  hash-size: 4096\n"
     "  max-flows: 10000\n"
@@ -181,7 +205,13 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(cfg.defrag_max_trackers, LIM_DEFRAG_MAX_TRACKERS);
     ck_assert_uint_eq(cfg.defrag_max_frags, LIM_DEFRAG_MAX_FRAGS);
     ck_assert_uint_eq(cfg.defrag_timeout, LIM_DEFRAG_TIMEOUT);
-    ck_assert_int_eq(cfg.defrag_policy, OVERLAP_BSD);
+    ck_assert_uint_eq(cfg.stream_memcap, LIM_STREAM_MEMCAP);
+    ck_assert_uint_eq(cfg.stream_dir_memcap, LIM_STREAM_DIR_MEMCAP);
+    ck_assert_uint_eq(cfg.stream_depth, LIM_STREAM_DEPTH);
+    ck_assert_uint_eq(cfg.stream_max_segments, LIM_STREAM_MAX_SEGMENTS);
+    ck_assert(cfg.stream_midstream && cfg.stream_async_oneside);
+    ck_assert_int_eq(cfg.default_policy, OVERLAP_BSD);
+    ck_assert_uint_eq(cfg.n_host_policies, 0);
     ck_assert_uint_eq(cfg.flow_hash_size, LIM_FLOW_HASH_SIZE);
     ck_assert_uint_eq(cfg.flow_max, LIM_FLOW_MAX);
     ck_assert_uint_eq(cfg.flow_memcap, LIM_FLOW_MEMCAP);
@@ -243,7 +273,17 @@ START_TEST(test_every_key_read)
     ck_assert_uint_eq(cfg.defrag_max_trackers, 1000);
     ck_assert_uint_eq(cfg.defrag_max_frags, 100);
     ck_assert_uint_eq(cfg.defrag_timeout, 10);
-    ck_assert_int_eq(cfg.defrag_policy, OVERLAP_WINDOWS);
+    ck_assert_uint_eq(cfg.stream_memcap, 128u * 1024 * 1024);
+    ck_assert_uint_eq(cfg.stream_dir_memcap, 512u * 1024);
+    ck_assert_uint_eq(cfg.stream_depth, 0);
+    ck_assert_uint_eq(cfg.stream_max_segments, 1000);
+    ck_assert(!cfg.stream_midstream && !cfg.stream_async_oneside);
+    ck_assert_int_eq(cfg.default_policy, OVERLAP_WINDOWS);
+    ck_assert_uint_eq(cfg.n_host_policies, 3);
+    ck_assert_str_eq(cidr_str(&cfg.host_policies[0].net, buf, sizeof(buf)), "10.0.0.0/8");
+    ck_assert_int_eq(cfg.host_policies[0].policy, OVERLAP_LINUX);
+    ck_assert_str_eq(cidr_str(&cfg.host_policies[2].net, buf, sizeof(buf)), "2001:db8::/32");
+    ck_assert_int_eq(cfg.host_policies[2].policy, OVERLAP_SOLARIS);
     ck_assert_uint_eq(cfg.flow_hash_size, 4096);
     ck_assert_uint_eq(cfg.flow_max, 10000);
     ck_assert_uint_eq(cfg.flow_memcap, 1024ull * 1024 * 1024);
@@ -295,8 +335,8 @@ START_TEST(test_partial_and_empty)
     load_ok(&cfg, "capture: &cap\n  promisc: OFF\n  checksum-validation: YES\n");
     ck_assert(!cfg.promisc);
     ck_assert_int_eq(cfg.csum_mode, CSUM_MODE_YES);
-    load_ok(&cfg, "defrag: {policy: Solaris}\nlogging: {level: warning}\n");
-    ck_assert_int_eq(cfg.defrag_policy, OVERLAP_SOLARIS);
+    load_ok(&cfg, "host-os-policy: {default: Solaris}\nlogging: {level: warning}\n");
+    ck_assert_int_eq(cfg.default_policy, OVERLAP_SOLARIS);
     ck_assert_int_eq(cfg.log_level, LOG_LEVEL_WARN);
 }
 END_TEST
@@ -423,9 +463,8 @@ START_TEST(test_value_errors)
     expect_error("capture:\n  checksum-validation: sometimes\n", IMS_EINVAL, 2, 24,
                  "capture.checksum-validation: unknown value \"sometimes\" (expected auto, yes "
                  "or no)");
-    expect_error("defrag:\n  policy: macos\n", IMS_EINVAL, 2, 11,
-                 "defrag.policy: unknown value \"macos\" (expected first, last, bsd, linux, "
-                 "windows or solaris)");
+    /* The policy moved to host-os-policy (one choice for fragments and segments). */
+    expect_error("defrag:\n  policy: bsd\n", IMS_EPARSE, 2, 3, "unknown key \"defrag.policy\"");
     expect_error("logging:\n  level: verbose\n", IMS_EINVAL, 2, 10,
                  "logging.level: unknown value \"verbose\" (expected error, warning, info or "
                  "debug)");
@@ -739,6 +778,86 @@ START_TEST(test_home_default)
 }
 END_TEST
 
+/* host-os-policy: lists per policy, the default, longest prefix across lists, and errors. */
+START_TEST(test_host_os_policy)
+{
+    struct config cfg;
+    uint8_t a[16];
+
+    load_ok(&cfg, "host-os-policy:\n"
+                  "  default: linux\n"
+                  "  windows: [192.0.2.0/24]\n"
+                  "  first: [192.0.2.128/25]\n" /* more specific, listed after */
+                  "  solaris: [192.0.2.200]\n"  /* one host: /32 */
+                  "  last: [\"2001:db8::/32\"]\n"
+                  "  bsd: [\"2001:db8:1::/48\"]\n"
+                  "  linux:\n"); /* an empty list is allowed */
+    ck_assert_uint_eq(cfg.n_host_policies, 5);
+    ck_assert_int_eq(cfg.default_policy, OVERLAP_LINUX);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("192.0.2.1", a), a), OVERLAP_WINDOWS);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("192.0.2.129", a), a), OVERLAP_FIRST);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("192.0.2.200", a), a), OVERLAP_SOLARIS);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("192.0.3.1", a), a), OVERLAP_LINUX);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("2001:db8::1", a), a), OVERLAP_LAST);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("2001:db8:1::1", a), a), OVERLAP_BSD);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("2001:db9::1", a), a), OVERLAP_LINUX);
+    /* An IPv4 block never matches an IPv6 address with the same leading bytes. */
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("c000:0201::", a), a), OVERLAP_LINUX);
+
+    /* The longest prefix wins whatever the order of the lists. */
+    load_ok(&cfg, "host-os-policy:\n  last: [10.1.2.0/24]\n  first: [10.0.0.0/8, 0.0.0.0/0]\n");
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("10.1.2.3", a), a), OVERLAP_LAST);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("10.9.9.9", a), a), OVERLAP_FIRST);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("8.8.8.8", a), a), OVERLAP_FIRST);
+    ck_assert_int_eq(config_policy_for(&cfg, addr_family("::1", a), a), OVERLAP_BSD);
+
+    /* The section replaces the table; an empty one clears it. */
+    load_ok(&cfg, "host-os-policy:\n");
+    ck_assert_uint_eq(cfg.n_host_policies, 0);
+    ck_assert_int_eq(cfg.default_policy, OVERLAP_BSD);
+
+    expect_error("host-os-policy:\n  macos: [10.0.0.0/8]\n", IMS_EPARSE, 2, 3,
+                 "unknown key \"host-os-policy.macos\" (expected default, first, last, bsd, "
+                 "linux, windows or solaris)");
+    expect_error("host-os-policy:\n  default: vista\n", IMS_EINVAL, 2, 12,
+                 "host-os-policy.default: unknown value \"vista\" (expected first, last, bsd, "
+                 "linux, windows or solaris)");
+    expect_error("host-os-policy:\n  default: [bsd]\n", IMS_EPARSE, 2, 12,
+                 "host-os-policy.default: expected a name, got a sequence");
+    expect_error("host-os-policy:\n  bsd: [10.0.0.0/8]\n  linux: [10.0.0.1/8]\n", IMS_EINVAL,
+                 3, 11, "host-os-policy.linux: 10.0.0.0/8 is already listed under bsd");
+    expect_error("host-os-policy:\n  bsd: [10.0.0.0/8]\n  bsd: [10.1.0.0/16]\n", IMS_EPARSE, 3,
+                 3, "duplicate key \"host-os-policy.bsd\" (first at line 2)");
+    expect_error("host-os-policy:\n  windows:\n    - 10.0.0.0/33\n", IMS_EINVAL, 3, 7,
+                 "host-os-policy.windows: \"10.0.0.0/33\" is not a CIDR block (like 10.0.0.0/8 "
+                 "or fc00::/7)");
+    expect_error("host-os-policy:\n  windows: 10.0.0.0/8\n", IMS_EPARSE, 2, 12,
+                 "host-os-policy.windows: expected a sequence of CIDR blocks, got a scalar");
+    expect_error("host-os-policy: [bsd]\n", IMS_EPARSE, 1, 17,
+                 "host-os-policy: expected a mapping, got a sequence");
+    expect_error("stream:\n  depth: 2gb\n", IMS_EINVAL, 2, 10,
+                 "stream.depth: 2gb is out of range (0..1073741824)");
+    expect_error("stream:\n  midstream: maybe\n", IMS_EINVAL, 2, 14,
+                 "stream.midstream: \"maybe\" is not a boolean (expected yes, no, true, false, "
+                 "on or off)");
+}
+END_TEST
+
+/* More blocks than LIM_HOST_POLICIES are refused at the first one too many. */
+START_TEST(test_host_os_policy_limit)
+{
+    char text[4096];
+    size_t n = 0;
+
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "host-os-policy:\n  bsd:\n");
+    for (unsigned i = 0; i <= LIM_HOST_POLICIES; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "    - 10.%u.0.0/16\n", i);
+    ck_assert_uint_lt(n, sizeof(text));
+    expect_error(text, IMS_EINVAL, 3 + LIM_HOST_POLICIES, 7,
+                 "host-os-policy: more than 64 networks");
+}
+END_TEST
+
 START_TEST(test_policy_names)
 {
     enum overlap_policy p;
@@ -780,6 +899,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_cidr_contains);
     tcase_add_test(tc, test_home_default);
     tcase_add_test(tc, test_policy_names);
+    tcase_add_test(tc, test_host_os_policy);
+    tcase_add_test(tc, test_host_os_policy_limit);
     suite_add_tcase(s, tc);
     return s;
 }

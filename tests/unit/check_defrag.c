@@ -36,7 +36,7 @@ static void fx_init(struct fx *f, enum overlap_policy pol)
     f->cfg.defrag_max_trackers = 64;
     f->cfg.defrag_max_frags = 256;
     f->cfg.defrag_timeout = 60;
-    f->cfg.defrag_policy = pol;
+    f->cfg.default_policy = pol;
 }
 
 static void fx_start(struct fx *f)
@@ -540,6 +540,80 @@ START_TEST(test_two_fragment_overlaps)
 }
 END_TEST
 
+/* feed() to another destination: 10.0.0.1 -> 10.0.0.dst, or 10.9.9.9 when dst is 0. */
+static int feed4_to(struct fx *f, uint8_t dst, uint32_t off, bool mf, const uint8_t *pl,
+                    size_t plen, const uint8_t **out, size_t *out_len)
+{
+    static uint8_t buf[64];
+    size_t n = build4(buf, 5, off, mf, pl, plen, 17);
+
+    if (dst) {
+        buf[19] = dst;
+    } else {
+        buf[17] = 9, buf[18] = 9, buf[19] = 9;
+    }
+    buf[10] = buf[11] = 0;
+    uint16_t c = csum(buf, 20);
+    buf[10] = (uint8_t)(c >> 8);
+    buf[11] = (uint8_t)c;
+    f->pkt.n_anomalies = 0;
+    return defrag_ipv4(f->df, &f->pkt, buf, n, out, out_len);
+}
+
+/*
+ * host-os-policy: the policy is the destination's.  Three datagrams with
+ * the same id and source go to 10.0.0.2 (listed under first as a /32 inside
+ * a /24 listed under last), 10.0.0.3 (the /24: last) and 10.9.9.9 (no
+ * entry: the default, bsd).  Each gets X = bytes 0-15, then Y = bytes 0-23,
+ * then an empty last fragment at 24.  Y starts where X does and ends after
+ * it: first and bsd keep X for 0-15 (XXY), last takes Y everywhere (YYY).
+ */
+START_TEST(test_policy_per_destination)
+{
+    static const struct {
+        uint8_t dst;        /* last byte of 10.0.0.x, or 0 for 10.9.9.9 */
+        const char *expect; /* 8-byte blocks of the result */
+    } dests[] = {{2, "XXY"}, {3, "YYY"}, {0, "XXY"}};
+    struct fx f;
+    uint8_t x[16], y[24], expect[24];
+    const uint8_t *out = NULL;
+    size_t out_len = 0, peak = 0;
+
+    fx_init(&f, OVERLAP_BSD);
+    ck_assert_int_eq(cidr_parse("10.0.0.0/24", &f.cfg.host_policies[0].net), 0);
+    f.cfg.host_policies[0].policy = OVERLAP_LAST;
+    ck_assert_int_eq(cidr_parse("10.0.0.2/32", &f.cfg.host_policies[1].net), 0);
+    f.cfg.host_policies[1].policy = OVERLAP_FIRST;
+    f.cfg.n_host_policies = 2;
+    fx_start(&f);
+    memset(x, 'X', sizeof(x));
+    memset(y, 'Y', sizeof(y));
+    /* Interleaved across destinations, so the three trackers coexist. */
+    for (size_t d = 0; d < 3; d++)
+        ck_assert_int_eq(feed4_to(&f, dests[d].dst, 0, true, x, sizeof(x), &out, &out_len), 0);
+    for (size_t d = 0; d < 3; d++) {
+        ck_assert_int_eq(feed4_to(&f, dests[d].dst, 0, true, y, sizeof(y), &out, &out_len), 0);
+        ck_assert(pkt_has(&f.pkt, STAT_ANOM_IPV4_FRAG_OVERLAP));
+    }
+    peak = defrag_memuse(f.df);
+    for (size_t d = 0; d < 3; d++) {
+        ck_assert_int_eq(feed4_to(&f, dests[d].dst, 24, false, y, 0, &out, &out_len), 1);
+        for (int b = 0; b < 3; b++)
+            memset(expect + 8 * b, dests[d].expect[b], 8);
+        check_result(4, out, out_len, expect, sizeof(expect), false);
+        ck_assert_uint_eq(out[19], dests[d].dst ? dests[d].dst : 9); /* that host's datagram */
+    }
+    ck_assert_uint_eq(f.st.v[STAT_DEFRAG_IPV4_REASSEMBLED], 3);
+    ck_assert_uint_eq(f.st.v[STAT_DEFRAG_OVERLAP_DIFF_DATA], 3);
+    /* The high-water mark keeps the peak once everything is released. */
+    ck_assert_uint_eq(defrag_memuse(f.df), 0);
+    ck_assert_uint_eq(f.st.v[STAT_DEFRAG_MEMUSE], 0);
+    ck_assert_uint_gt(peak, 0);
+    ck_assert_uint_ge(f.st.v[STAT_DEFRAG_MEMUSE_MAX], peak);
+    fx_fini(&f);
+}
+END_TEST
+
 /* ---- limits ---- */
 
 START_TEST(test_memcap)
@@ -948,6 +1022,7 @@ static Suite *defrag_suite(void)
     tcase_add_loop_test(tp, test_novak_v4, 0, 6);
     tcase_add_loop_test(tp, test_novak_v6, 0, 6);
     tcase_add_test(tp, test_two_fragment_overlaps);
+    tcase_add_test(tp, test_policy_per_destination);
     suite_add_tcase(s, tp);
 
     TCase *tl = tcase_create("limits");
