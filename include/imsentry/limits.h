@@ -178,6 +178,9 @@
 #define LIM_CRED_SASL_FIELD_MAX 255
 /* Longest user name or password a detector keeps for a login event, bytes (truncated). */
 #define LIM_CRED_FIELD_MAX 256
+/* Server text kept by the Telnet detector to recognise login/password prompts and the
+   outcome, bytes (the most recent ones since the client's last line). */
+#define LIM_TELNET_PROMPT_WINDOW 256
 /* ---- end of cleartext credentials block ---- */
 
 /*
