@@ -136,6 +136,8 @@ struct http_conn {
     uint32_t n_req;             /* requests parsed */
     uint32_t n_resp;            /* final (non-1xx) responses parsed */
     bool tunnel;                /* a CONNECT was accepted: both sides are tunnel bytes now */
+    bool replay_hold;           /* a CONNECT was refused: re-parse the held client bytes once
+                                   its response is over */
     struct http_span resp_method; /* scratch: req_method of the response being built */
     char resp_method_buf[LIM_HTTP_METHOD_MAX]; /* storage for resp_method */
     uint32_t anomalies[HTTP_ANOM__COUNT]; /* malformed-input counts by kind */

@@ -535,6 +535,8 @@ static void deliver(struct http_conn *c, struct http_half *h, bool from_client, 
 }
 
 /* The message is over: report it if not yet, then expect the next start line. */
+static void release_hold(struct http_conn *c, const struct http_parser_cb *cb, void *user);
+
 static void finish_msg(struct http_conn *c, struct http_half *h, bool from_client,
                        const struct http_parser_cb *cb, void *user)
 {
@@ -543,6 +545,10 @@ static void finish_msg(struct http_conn *c, struct http_half *h, bool from_clien
     h->msg_sent = false;
     h->body_len = 0;
     h->mode = HTTP_MODE_START;
+    if (!from_client && c->replay_hold) {
+        c->replay_hold = false;
+        release_hold(c, cb, user);
+    }
 }
 
 static void keep_body(struct http_conn *c, struct http_half *h, bool from_client,
@@ -668,7 +674,7 @@ static void head_done(struct http_conn *c, struct http_half *h, bool from_client
         return;
     }
     if (connect)
-        release_hold(c, cb, user);
+        c->replay_hold = true; /* after this response is reported */
     h->chunk_size = 0;
     h->chunk_digits = 0;
     h->chunk_ext = false;
