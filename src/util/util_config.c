@@ -222,13 +222,27 @@ static const struct cfg_key cfg_logging_keys[] = {
     CFG_END,
 };
 
+/* detect: the app-layer stage (brute-force login tracking). */
+static const struct cfg_key cfg_bf_keys[] = {
+    CFG_UINT("threshold", bf_threshold, 1, LIM_CFG_BF_THRESHOLD_MAX),
+    CFG_SECONDS("window", bf_window),
+    CFG_UINT("max-trackers", bf_max_trackers, 1, LIM_CFG_BF_TRACKERS_MAX),
+    CFG_END,
+};
+
+static const struct cfg_key cfg_detect_keys[] = {
+    CFG_SECTION("brute-force", cfg_bf_keys),
+    CFG_END,
+};
+
 static const struct cfg_key cfg_root_keys[] = {
     CFG_SECTION("capture", cfg_capture_keys), CFG_SECTION("defrag", cfg_defrag_keys),
     CFG_SECTION("flow", cfg_flow_keys),       CFG_CUSTOM("home-networks", cfg_parse_home_nets),
     CFG_SECTION("stream", cfg_stream_keys),
     CFG_CUSTOM("host-os-policy", cfg_parse_host_os_policy),
     CFG_SECTION("outputs", cfg_outputs_keys), CFG_SECTION("stats", cfg_stats_keys),
-    CFG_SECTION("logging", cfg_logging_keys), CFG_END,
+    CFG_SECTION("logging", cfg_logging_keys),
+    CFG_SECTION("detect", cfg_detect_keys), CFG_END,
 };
 
 /* Multipliers of the size suffixes (binary units, as Suricata reads them). */
@@ -303,6 +317,10 @@ void config_defaults(struct config *cfg)
     cfg->stats_interval = LIM_STATS_INTERVAL;
 
     cfg->log_level = LOG_LEVEL_INFO;
+
+    cfg->bf_threshold = LIM_BF_THRESHOLD;
+    cfg->bf_window = LIM_BF_WINDOW;
+    cfg->bf_max_trackers = LIM_BF_MAX_TRACKERS;
 }
 
 bool config_is_home(const struct config *cfg, uint8_t family, const uint8_t addr[16])
