@@ -112,6 +112,17 @@ enum app_proto det_test_app_proto(const struct det_test *t);
 /* Frees events recorded so far (the flow goes on). */
 void det_test_clear_events(struct det_test *t);
 
+/*
+ * What was handed to signature stream matching (sig_stream) for dir, in the
+ * orientation of the time: the bytes (gaps left out; up to 1 MiB kept), the
+ * hole bytes, and the app_proto and tunnel carrier (NULL: none) of the last
+ * piece.  Every byte fed must show up exactly once after the flow ends.
+ */
+const uint8_t *det_test_stream(const struct det_test *t, enum flow_dir dir, size_t *len);
+uint64_t det_test_stream_gap(const struct det_test *t, enum flow_dir dir);
+enum app_proto det_test_stream_proto(const struct det_test *t, enum flow_dir dir);
+const char *det_test_stream_tunnel(const struct det_test *t, enum flow_dir dir);
+
 /* Ends the flow if still open and frees everything. */
 void det_test_free(struct det_test *t);
 

@@ -94,6 +94,17 @@ void detect_set_time(struct detect_ctx *dc, int64_t ts_us)
     dc->now_us = ts_us;
 }
 
+/* Hands stream bytes to the signature engine (and the test observer). */
+static void det_sig_stream(struct detect_ctx *dc, struct flow *f, enum flow_dir dir,
+                           enum app_proto proto, const uint8_t *data, size_t len, unsigned flags,
+                           const struct sig_tunnel *tun)
+{
+    if (dc->stream_hook)
+        dc->stream_hook(dc->hook_user, f, dir, proto, data, len, flags, tun);
+    if (dc->sigs)
+        sig_stream(dc->sigs, f, dir, proto, data, len, flags, tun);
+}
+
 /* ---- layers ---- */
 
 static bool det_port_hint(const struct detector *det, uint16_t a, uint16_t b)
@@ -212,10 +223,9 @@ static void det_layer_sig(struct det_call *call, struct det_layer *l, enum flow_
         len -= (size_t)skip;
     }
     l->sig_done[dir] = end;
-    if (len == 0 || !call->dc->sigs)
+    if (len == 0)
         return;
-    sig_stream(call->dc->sigs, call->f, dir, l->proto, data, len, flags,
-               det_layer_tunnel(l, &tun));
+    det_sig_stream(call->dc, call->f, dir, l->proto, data, len, flags, det_layer_tunnel(l, &tun));
 }
 
 /*
@@ -621,8 +631,7 @@ void detect_udp(struct detect_ctx *dc, struct flow *f, enum flow_dir dir,
         sub.det = det;
         det->parse(&sub, l->det_state, dir, data, len, 0);
     }
-    if (dc->sigs)
-        sig_stream(dc->sigs, f, dir, l->proto, data, len, 0, NULL);
+    det_sig_stream(dc, f, dir, l->proto, data, len, 0, NULL);
 }
 
 void detect_flow_end(struct detect_ctx *dc, struct flow *f)

@@ -35,6 +35,11 @@ struct det_bf_tracker {
 typedef void (*detect_event_hook_fn)(void *user, const struct flow *f,
                                      const struct app_event *ev);
 
+/* Observer of what is handed to sig_stream (tests check every byte goes once). */
+typedef void (*detect_stream_hook_fn)(void *user, const struct flow *f, enum flow_dir dir,
+                                      enum app_proto proto, const uint8_t *data, size_t len,
+                                      unsigned flags, const struct sig_tunnel *tun);
+
 struct detect_ctx {
     const struct config *cfg; /* settings (home networks, brute force) */
     struct stats *st;         /* the worker's counters */
@@ -44,6 +49,7 @@ struct detect_ctx {
     unsigned n_det;           /* entries in table */
     detect_event_hook_fn hook; /* event observer (tests), may be NULL */
     void *hook_user;          /* its argument */
+    detect_stream_hook_fn stream_hook; /* stream observer (tests), may be NULL */
     struct det_bf_tracker *bf; /* brute-force trackers (cfg->bf_max_trackers) */
     uint32_t n_bf;            /* slots in bf */
 };

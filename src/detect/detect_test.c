@@ -8,6 +8,7 @@
 #include "imsentry/detect_test.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,46 @@ struct det_test {
     struct det_test_event *ev;   /* recorded events */
     unsigned n_ev;               /* entries used */
     unsigned cap_ev;             /* entries allocated */
+    uint8_t *sbuf[2];            /* bytes handed to signature stream matching, per direction */
+    size_t slen[2];              /* bytes in sbuf */
+    size_t scap[2];              /* bytes allocated */
+    uint64_t sgap[2];            /* hole bytes handed on */
+    enum app_proto sproto[2];    /* app_proto of the last piece */
+    char stun[2][32];            /* tunnel carrier of the last piece ("" when none) */
 };
+
+/* Most stream bytes recorded per direction (the rest are counted as gaps are: not kept). */
+#define DET_TEST_STREAM_MAX (1u << 20)
+
+static void det_test_stream_hook(void *user, const struct flow *f, enum flow_dir dir,
+                                 enum app_proto proto, const uint8_t *data, size_t len,
+                                 unsigned flags, const struct sig_tunnel *tun)
+{
+    struct det_test *t = user;
+
+    t->sproto[dir] = proto;
+    snprintf(t->stun[dir], sizeof(t->stun[dir]), "%s", tun && tun->carrier ? tun->carrier : "");
+    if (flags & STREAM_DATA_GAP) {
+        t->sgap[dir] += len;
+        return;
+    }
+    if (t->slen[dir] + len > DET_TEST_STREAM_MAX)
+        return;
+    if (t->slen[dir] + len > t->scap[dir]) {
+        size_t cap = t->scap[dir] ? t->scap[dir] : 1024;
+        uint8_t *n;
+
+        while (cap < t->slen[dir] + len)
+            cap *= 2;
+        n = realloc(t->sbuf[dir], cap);
+        if (!n)
+            return;
+        t->sbuf[dir] = n;
+        t->scap[dir] = cap;
+    }
+    memcpy(t->sbuf[dir] + t->slen[dir], data, len);
+    t->slen[dir] += len;
+}
 
 static void det_test_hook(void *user, const struct flow *f, const struct app_event *ev)
 {
@@ -95,6 +135,7 @@ struct det_test *det_test_new_table(const struct detector *const *table, unsigne
     if (table)
         detect_ctx_set_table(t->dc, table, n);
     detect_ctx_set_event_hook(t->dc, det_test_hook, t);
+    t->dc->stream_hook = det_test_stream_hook;
     det_test_addr4(&t->f.cli_ip, 10, 0, 0, 1);
     det_test_addr4(&t->f.srv_ip, 192, 0, 2, 1);
     t->f.cli_port = cli_port;
@@ -316,6 +357,29 @@ void det_test_free(struct det_test *t)
     det_test_end(t);
     det_test_clear_events(t);
     free(t->ev);
+    free(t->sbuf[0]);
+    free(t->sbuf[1]);
     detect_ctx_free(t->dc);
     free(t);
+}
+
+const uint8_t *det_test_stream(const struct det_test *t, enum flow_dir dir, size_t *len)
+{
+    *len = t->slen[dir];
+    return t->sbuf[dir] ? t->sbuf[dir] : (const uint8_t *)"";
+}
+
+uint64_t det_test_stream_gap(const struct det_test *t, enum flow_dir dir)
+{
+    return t->sgap[dir];
+}
+
+enum app_proto det_test_stream_proto(const struct det_test *t, enum flow_dir dir)
+{
+    return t->sproto[dir];
+}
+
+const char *det_test_stream_tunnel(const struct det_test *t, enum flow_dir dir)
+{
+    return t->stun[dir][0] ? t->stun[dir] : NULL;
 }
