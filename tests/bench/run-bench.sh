@@ -139,6 +139,33 @@ except (TypeError, KeyError, ValueError):
 PY
 }
 
+# reasm_stats EVE: "reassembled_bytes tcp_memuse_max defrag_memuse_max" from the last stats
+# event (tcp.reassembled_bytes, tcp.reassembly_memuse_max, defrag.memuse_max; -1 when absent).
+reasm_stats() {
+    python3 - "$1" <<'PY'
+import json, sys
+last = None
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        if b'"stats"' not in line:
+            continue
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        if ev.get("event_type") == "stats":
+            last = ev
+def get(path):
+    node = (last or {}).get("stats", {})
+    for k in path.split("."):
+        if not isinstance(node, dict) or k not in node:
+            return -1
+        node = node[k]
+    return int(node) if isinstance(node, int) else -1
+print(get("tcp.reassembled_bytes"), get("tcp.reassembly_memuse_max"), get("defrag.memuse_max"))
+PY
+}
+
 # Warm the page cache so the first timed run is not the only one reading from disk.
 "$FLOOR" "$PCAP" >/dev/null
 
@@ -178,14 +205,18 @@ for i in $(seq 1 "$RUNS"); do
     printf 'imsentry\t%s\t%s\n' "$wall" "$rss" >>"$RESULTS"
     printf 'run-bench: run %d/%d done\n' "$i" "$RUNS" >&2
 done
+# The counters are the same every run (same capture): read them from the last one.
+read -r REASM_BYTES TCP_MEM_MAX DEFRAG_MEM_MAX < <(reasm_stats "$OUT/eve.json")
 if [ "${BENCH_KEEP_OUT:-1}" = 0 ]; then
     rm -rf "$OUT"
 fi
 
 # ---- 3. report --------------------------------------------------------------------------------
-python3 - "$RESULTS" "$PKTS" "$PKT_BYTES" "$FILE_BYTES" "$RUNS" "$EXTRA" <<'PY'
+python3 - "$RESULTS" "$PKTS" "$PKT_BYTES" "$FILE_BYTES" "$RUNS" "$EXTRA" \
+    "$REASM_BYTES" "$TCP_MEM_MAX" "$DEFRAG_MEM_MAX" <<'PY'
 import statistics, sys
 path, pkts, pkt_bytes, file_bytes, runs, extra = sys.argv[1:7]
+reasm_bytes, tcp_mem_max, defrag_mem_max = (int(x) for x in sys.argv[7:10])
 pkts, pkt_bytes, file_bytes = int(pkts), int(pkt_bytes), int(file_bytes)
 rows = {"floor": [], "imsentry": []}
 rss = {"floor": [], "imsentry": []}
@@ -220,4 +251,16 @@ print("imsentry peak RSS: %.1f MB (max over runs); floor: %.1f MB%s"
          if approx else ""))
 print("imsentry/floor throughput ratio: %.3f (floor is %.1fx faster)"
       % (med["floor"] / med["imsentry"], med["imsentry"] / med["floor"]))
+print()
+# Reassembly cost: TCP payload handed to the detectors in order (tcp.reassembled_bytes) over
+# imsentry's whole median wall time, and the high-water marks of reassembly memory.
+def mb(v):
+    return "n/a" if v < 0 else "%.2f MB" % (v / 1e6)
+print("| reassembly | value |")
+print("|---|---:|")
+print("| TCP bytes reassembled (tcp.reassembled_bytes) | %s |" % mb(reasm_bytes))
+print("| reassembled MB/s (over imsentry median wall) | %s |"
+      % ("n/a" if reasm_bytes < 0 else "%.1f" % (reasm_bytes / med["imsentry"] / 1e6)))
+print("| TCP reassembly memory high-water (tcp.reassembly_memuse_max) | %s |" % mb(tcp_mem_max))
+print("| defrag memory high-water (defrag.memuse_max) | %s |" % mb(defrag_mem_max))
 PY
