@@ -315,4 +315,23 @@
 #define LIM_OSCAR_STR_MAX 256
 /* ---- end of AIM/ICQ block ---- */
 
+/*
+ * ---- MSN / Yahoo block (src/detect/det_msn*.c, det_yahoo*.c; owned by the
+ * msnyahoo engineer).  Per-flow detector state is fixed-size: these caps bound it.
+ * ----
+ */
+/* Longest MSNP command line kept, bytes; a longer line is dropped and framing resyncs. */
+#define LIM_MSN_LINE_MAX 2048
+/* Bytes of an MSNP payload (MSG MIME headers and body) kept for parsing; the rest is skipped. */
+#define LIM_MSN_BODY_MAX 2048
+/* Largest MSNP payload length believed; a bigger count means the line is not MSNP. */
+#define LIM_MSN_PAYLOAD_MAX 65536
+/* Longest user name (e-mail) kept for a login event, bytes. */
+#define LIM_MSN_USER_MAX 256
+/* Longest secret kept for a login event (MD5 response, TWN ticket), bytes. */
+#define LIM_MSN_SECRET_MAX 1024
+/* Bytes of a YMSG body kept for key/value parsing (the rest of a frame is skipped). */
+#define LIM_YMSG_BODY_MAX 2048
+/* ---- end of MSN / Yahoo block ---- */
+
 #endif
