@@ -277,9 +277,10 @@ static void telnet_parse(struct det_call *call, void *state, enum flow_dir dir,
         if (dir == FLOW_TOCLIENT) {
             st->text_len = 0;
         } else {
+            /* the rest of the line being typed is unknown: ignore it up to its end */
             memset(st->line, 0, sizeof(st->line));
             st->line_len = 0;
-            st->line_started = false;
+            st->line_started = true;
             st->line_class = TEL_LINE_OTHER;
         }
         return;
