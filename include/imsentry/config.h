@@ -17,6 +17,8 @@
  *   stats:     interval
  *   logging:   level
  *   detect:    brute-force: {threshold, window, max-trackers}
+ *   alerts:    max-per-second, suppress: [{id, track, ip}]
+ *   credentials: password (redacted/hmac/clear), hmac-key
  *
  * config_load() rejects unknown and duplicate keys, nodes of the wrong kind
  * and bad values with "file:line:col: msg".  Sizes take b/kb/mb/gb/tb
@@ -67,6 +69,27 @@ struct cidr {
 struct host_policy {
     struct cidr net;            /* receiving hosts */
     enum overlap_policy policy; /* how they resolve overlapping fragments and segments */
+};
+
+/* credentials.password: what the alert output writes for a recovered password. */
+enum cred_password_mode {
+    CRED_PASSWORD_REDACTED = 0, /* "[redacted]" (default) */
+    CRED_PASSWORD_HMAC = 1,     /* "hmac-sha256:" + hex of the first 16 bytes of HMAC-SHA256 */
+    CRED_PASSWORD_CLEAR = 2     /* the password as recovered (main warns at start-up) */
+};
+
+/* alerts.suppress[].track: which address of an alert the entry's ip is compared with. */
+enum alert_track {
+    ALERT_TRACK_ANY = 0, /* no track/ip: the signature is suppressed everywhere */
+    ALERT_TRACK_SRC = 1, /* by_src: the alert's source address */
+    ALERT_TRACK_DST = 2  /* by_dst: the alert's destination address */
+};
+
+/* One alerts.suppress entry. */
+struct alert_suppress {
+    uint32_t sid;           /* signature id suppressed */
+    enum alert_track track; /* address compared with net */
+    struct cidr net;        /* addresses suppressed (unused with ALERT_TRACK_ANY) */
 };
 
 /* Default outputs.eve.filename, inside the log directory. */
@@ -130,6 +153,15 @@ struct config {
     uint32_t bf_threshold;    /* failed logins within bf_window that make a brute_force event */
     uint32_t bf_window;       /* seconds of packet time failures are counted over */
     uint32_t bf_max_trackers; /* (client, server, service) triples tracked at once */
+
+    /* alerts (signature engine) */
+    uint32_t alerts_max_per_second; /* alerts per second of packet time per worker, 0 = no cap */
+    struct alert_suppress suppress[LIM_ALERT_SUPPRESS]; /* alerts.suppress entries */
+    unsigned n_suppress;      /* entries used */
+
+    /* credentials (alert output) */
+    enum cred_password_mode cred_password; /* how a password fact is written */
+    char cred_hmac_key[LIM_CFG_HMAC_KEY_MAX + 1]; /* HMAC key (credentials.hmac-key), NUL-ended */
 };
 
 /* Fills cfg with the built-in defaults. */

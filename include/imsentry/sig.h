@@ -73,4 +73,20 @@ void sig_ctx_alert_counts(const struct sig_ctx *sc,
                           void (*fn)(void *user, uint32_t sid, const char *msg, uint64_t n),
                           void *user);
 
+/*
+ * Additions (sig engine).
+ *
+ * sig_engine_load_buffer(): the same as sig_engine_load() for one document
+ * already in memory (len bytes, need not be NUL-terminated); name is what
+ * messages call it.  Used by the fuzz target and tests.
+ */
+struct sig_engine *sig_engine_load_buffer(const char *name, const char *buf, size_t len,
+                                          char *err, size_t errlen);
+
+/* Bytes of history the engine keeps per flow direction for content verification. */
+size_t sig_engine_history(const struct sig_engine *se);
+
+/* Matching state bytes held by the flows of this context now (0 once every flow ended). */
+uint64_t sig_ctx_memuse(const struct sig_ctx *sc);
+
 #endif

@@ -140,6 +140,12 @@ static const struct cidr cfg_default_home[] = {
 
 static int cfg_parse_home_nets(struct cfg_parser *p, const struct cfg_key *k, const char *path,
                                const yaml_event_t *ev);
+static int cfg_parse_suppress(struct cfg_parser *p, const struct cfg_key *k, const char *path,
+                              const yaml_event_t *ev);
+static int cfg_parse_credentials(struct cfg_parser *p, const struct cfg_key *k, const char *path,
+                                 const yaml_event_t *ev);
+static int cfg_parse_hmac_key(struct cfg_parser *p, const struct cfg_key *k, const char *path,
+                              const yaml_event_t *ev);
 static int cfg_parse_host_os_policy(struct cfg_parser *p, const struct cfg_key *k,
                                     const char *path, const yaml_event_t *ev);
 
@@ -235,6 +241,28 @@ static const struct cfg_key cfg_detect_keys[] = {
     CFG_END,
 };
 
+/* alerts: the signature engine's global alert rate limit and suppressions. */
+static const struct cfg_key cfg_alerts_keys[] = {
+    CFG_UINT("max-per-second", alerts_max_per_second, 0, LIM_CFG_ALERTS_PER_SECOND_MAX),
+    CFG_CUSTOM("suppress", cfg_parse_suppress),
+    CFG_END,
+};
+
+static const char *const cfg_cred_password_names[] = {
+    [CRED_PASSWORD_REDACTED] = "redacted",
+    [CRED_PASSWORD_HMAC] = "hmac",
+    [CRED_PASSWORD_CLEAR] = "clear",
+    [CRED_PASSWORD_CLEAR + 1] = NULL,
+};
+_Static_assert(sizeof(enum cred_password_mode) == sizeof(int), "enum cred_password_mode");
+
+/* credentials: how the alert output writes recovered passwords (read by cfg_parse_credentials). */
+static const struct cfg_key cfg_credentials_keys[] = {
+    CFG_ENUM("password", cred_password, cfg_cred_password_names),
+    CFG_CUSTOM("hmac-key", cfg_parse_hmac_key),
+    CFG_END,
+};
+
 static const struct cfg_key cfg_root_keys[] = {
     CFG_SECTION("capture", cfg_capture_keys), CFG_SECTION("defrag", cfg_defrag_keys),
     CFG_SECTION("flow", cfg_flow_keys),       CFG_CUSTOM("home-networks", cfg_parse_home_nets),
@@ -242,7 +270,10 @@ static const struct cfg_key cfg_root_keys[] = {
     CFG_CUSTOM("host-os-policy", cfg_parse_host_os_policy),
     CFG_SECTION("outputs", cfg_outputs_keys), CFG_SECTION("stats", cfg_stats_keys),
     CFG_SECTION("logging", cfg_logging_keys),
-    CFG_SECTION("detect", cfg_detect_keys), CFG_END,
+    CFG_SECTION("detect", cfg_detect_keys),
+    CFG_SECTION("alerts", cfg_alerts_keys),
+    CFG_CUSTOM("credentials", cfg_parse_credentials),
+    CFG_END,
 };
 
 /* Multipliers of the size suffixes (binary units, as Suricata reads them). */
@@ -321,6 +352,11 @@ void config_defaults(struct config *cfg)
     cfg->bf_threshold = LIM_BF_THRESHOLD;
     cfg->bf_window = LIM_BF_WINDOW;
     cfg->bf_max_trackers = LIM_BF_MAX_TRACKERS;
+
+    cfg->alerts_max_per_second = LIM_ALERTS_PER_SECOND;
+    cfg->n_suppress = 0;
+    cfg->cred_password = CRED_PASSWORD_REDACTED;
+    cfg->cred_hmac_key[0] = '\0';
 }
 
 bool config_is_home(const struct config *cfg, uint8_t family, const uint8_t addr[16])
@@ -954,6 +990,181 @@ out_store:
     memcpy(p->cfg->host_policies, list, n * sizeof(list[0]));
     p->cfg->n_host_policies = n;
     p->cfg->default_policy = def;
+    return 0;
+}
+
+/* Reads one scalar of a suppress entry; 0 or an error. */
+static int cfg_suppress_scalar(struct cfg_parser *p, const char *path, const yaml_event_t *ev)
+{
+    if (ev->type != YAML_SCALAR_EVENT || cfg_is_null(ev))
+        return cfg_error(p, ev->start_mark, IMS_EPARSE, "%s: expected a value, got %s", path,
+                         ev->type == YAML_SCALAR_EVENT ? "an empty value" : cfg_kind(ev));
+    if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: value contains a NUL byte", path);
+    return 0;
+}
+
+/* One alerts.suppress entry: {id: N, track: by_src|by_dst, ip: CIDR} (track and ip together). */
+static int cfg_parse_suppress_entry(struct cfg_parser *p, const char *path,
+                                    const yaml_event_t *start, struct alert_suppress *out)
+{
+    bool seen_id = false, seen_track = false, seen_ip = false;
+    char q[CFG_QUOTE_MAX + 8];
+    yaml_event_t kev, vev;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    for (;;) {
+        bool *seen;
+        char key[16];
+
+        rc = cfg_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        if (kev.type != YAML_SCALAR_EVENT) {
+            rc = cfg_error(p, kev.start_mark, IMS_EPARSE, "%s: keys must be scalars", path);
+            yaml_event_delete(&kev);
+            return rc;
+        }
+        cfg_quote(&kev, key, sizeof(key));
+        seen = strcmp(key, "id") == 0      ? &seen_id
+               : strcmp(key, "track") == 0 ? &seen_track
+               : strcmp(key, "ip") == 0    ? &seen_ip
+                                           : NULL;
+        if (!seen || *seen) {
+            rc = cfg_error(p, kev.start_mark, IMS_EPARSE, "%s key \"%s.%s\"",
+                           seen ? "duplicate" : "unknown", path, cfg_quote(&kev, q, sizeof(q)));
+            yaml_event_delete(&kev);
+            return rc;
+        }
+        *seen = true;
+        yaml_event_delete(&kev);
+        rc = cfg_next(p, &vev);
+        if (rc)
+            return rc;
+        rc = cfg_suppress_scalar(p, path, &vev);
+        if (rc == 0 && seen == &seen_id) {
+            const char *s = (const char *)vev.data.scalar.value;
+            char *end;
+            unsigned long v;
+
+            errno = 0;
+            v = strtoul(s, &end, 10);
+            if (s[0] < '1' || s[0] > '9' || *end || errno || v > UINT32_MAX)
+                rc = cfg_error(p, vev.start_mark, IMS_EINVAL,
+                               "%s.id: \"%s\" is not a signature id (1..4294967295)", path,
+                               cfg_quote(&vev, q, sizeof(q)));
+            out->sid = (uint32_t)v;
+        } else if (rc == 0 && seen == &seen_track) {
+            const char *s = (const char *)vev.data.scalar.value;
+
+            if (strcmp(s, "by_src") == 0)
+                out->track = ALERT_TRACK_SRC;
+            else if (strcmp(s, "by_dst") == 0)
+                out->track = ALERT_TRACK_DST;
+            else
+                rc = cfg_error(p, vev.start_mark, IMS_EINVAL,
+                               "%s.track: unknown value \"%s\" (expected by_src or by_dst)", path,
+                               cfg_quote(&vev, q, sizeof(q)));
+        } else if (rc == 0 && cidr_parse((const char *)vev.data.scalar.value, &out->net) != 0) {
+            rc = cfg_error(p, vev.start_mark, IMS_EINVAL,
+                           "%s.ip: \"%s\" is not a CIDR block (like 10.0.0.0/8 or fc00::/7)", path,
+                           cfg_quote(&vev, q, sizeof(q)));
+        }
+        yaml_event_delete(&vev);
+        if (rc)
+            return rc;
+    }
+    if (!seen_id)
+        return cfg_error(p, start->start_mark, IMS_EINVAL, "%s: missing key \"id\"", path);
+    if (seen_track != seen_ip)
+        return cfg_error(p, start->start_mark, IMS_EINVAL,
+                         "%s: \"track\" and \"ip\" go together (or neither: suppress "
+                         "everywhere)",
+                         path);
+    return 0;
+}
+
+/* alerts.suppress: a sequence of entries replacing the (empty) default list. */
+static int cfg_parse_suppress(struct cfg_parser *p, const struct cfg_key *k, const char *path,
+                              const yaml_event_t *ev)
+{
+    unsigned n = 0;
+    yaml_event_t e;
+    int rc;
+
+    (void)k;
+    if (ev->type != YAML_SEQUENCE_START_EVENT)
+        return cfg_error(p, ev->start_mark, IMS_EPARSE,
+                         "%s: expected a sequence of {id, track, ip} entries, got %s", path,
+                         cfg_is_null(ev) ? "an empty value" : cfg_kind(ev));
+    for (;;) {
+        rc = cfg_next(p, &e);
+        if (rc)
+            return rc;
+        if (e.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&e);
+            break;
+        }
+        if (e.type != YAML_MAPPING_START_EVENT)
+            rc = cfg_error(p, e.start_mark, IMS_EPARSE, "%s: expected a mapping, got %s", path,
+                           cfg_kind(&e));
+        else if (n == LIM_ALERT_SUPPRESS)
+            rc = cfg_error(p, e.start_mark, IMS_EINVAL, "%s: more than %u entries", path,
+                           (unsigned)LIM_ALERT_SUPPRESS);
+        else
+            rc = cfg_parse_suppress_entry(p, path, &e, &p->cfg->suppress[n++]);
+        yaml_event_delete(&e);
+        if (rc)
+            return rc;
+    }
+    p->cfg->n_suppress = n;
+    return 0;
+}
+
+/* credentials.hmac-key: any string without NUL bytes, up to LIM_CFG_HMAC_KEY_MAX bytes. */
+static int cfg_parse_hmac_key(struct cfg_parser *p, const struct cfg_key *k, const char *path,
+                              const yaml_event_t *ev)
+{
+    size_t len;
+
+    (void)k;
+    if (ev->type != YAML_SCALAR_EVENT)
+        return cfg_error(p, ev->start_mark, IMS_EPARSE, "%s: expected a string, got %s", path,
+                         cfg_kind(ev));
+    len = cfg_is_null(ev) ? 0 : ev->data.scalar.length;
+    if (memchr(ev->data.scalar.value, '\0', len))
+        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: value contains a NUL byte", path);
+    if (len > LIM_CFG_HMAC_KEY_MAX)
+        return cfg_error(p, ev->start_mark, IMS_EINVAL, "%s: longer than %u bytes", path,
+                         (unsigned)LIM_CFG_HMAC_KEY_MAX);
+    memcpy(p->cfg->cred_hmac_key, ev->data.scalar.value, len);
+    p->cfg->cred_hmac_key[len] = '\0';
+    return 0;
+}
+
+/* credentials: a section whose password mode hmac needs a non-empty hmac-key. */
+static int cfg_parse_credentials(struct cfg_parser *p, const struct cfg_key *k, const char *path,
+                                 const yaml_event_t *ev)
+{
+    int rc;
+
+    (void)k;
+    if (cfg_is_null(ev))
+        return 0;
+    if (ev->type != YAML_MAPPING_START_EVENT)
+        return cfg_error(p, ev->start_mark, IMS_EPARSE, "%s: expected a mapping, got %s", path,
+                         cfg_kind(ev));
+    rc = cfg_parse_section(p, cfg_credentials_keys, path);
+    if (rc)
+        return rc;
+    if (p->cfg->cred_password == CRED_PASSWORD_HMAC && p->cfg->cred_hmac_key[0] == '\0')
+        return cfg_error(p, ev->start_mark, IMS_EINVAL,
+                         "%s: password is hmac but hmac-key is empty", path);
     return 0;
 }
 

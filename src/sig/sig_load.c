@@ -1,0 +1,1431 @@
+/*
+ * sig_load.c - loads signature files (YAML 1.1 through libyaml's event
+ * API; format in man/imsentry-signatures.5) and compiles them.
+ *
+ * Loading is strict, in the style of src/util/util_config.c: unknown and
+ * duplicate keys, missing required keys, values of the wrong kind, unknown
+ * event, fact and protocol names, bad patterns and inconsistent
+ * offset/depth/distance/within are errors reported as
+ * "file:line:col: message" (1-based, libyaml marks).  The parser is driven
+ * by the expected structure, so hostile nesting never recurses; aliases
+ * are refused.  Duplicate ids are found across every file loaded.
+ */
+#include "sig_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "imsentry/app_event.h"
+#include "imsentry/err.h"
+
+/* Longest excerpt of an offending value quoted in a message. */
+#define SL_QUOTE_MAX 48
+
+/* State of one file's load. */
+struct sl {
+    yaml_parser_t yp;         /* libyaml event parser */
+    struct sig_engine *se;    /* engine being filled */
+    const char *name;         /* input name for messages (engine-owned) */
+    const unsigned char *buf; /* the YAML text */
+    size_t len;               /* its length */
+    char *err;                /* message buffer */
+    size_t errlen;            /* its size */
+};
+
+/* ---- messages and events (same conventions as util_config.c) ---- */
+
+static int sl_error_at(struct sl *p, size_t line, size_t col, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int sl_error_at(struct sl *p, size_t line, size_t col, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (!p->err || p->errlen == 0)
+        return rc;
+    n = snprintf(p->err, p->errlen, "%s:%zu:%zu: ", p->name, line, col);
+    if (n < 0 || (size_t)n >= p->errlen)
+        return rc;
+    va_start(ap, fmt);
+    vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+#define sl_error(p, mark, rc, ...) sl_error_at(p, (mark).line + 1, (mark).column + 1, rc, __VA_ARGS__)
+
+/* Printable excerpt of a scalar. */
+static const char *sl_quote(const yaml_event_t *ev, char *out, size_t outlen)
+{
+    size_t n = 0, len = ev->data.scalar.length;
+    const unsigned char *v = ev->data.scalar.value;
+
+    for (size_t i = 0; i < len && n + 4 < outlen; i++) {
+        if (i == SL_QUOTE_MAX) {
+            memcpy(out + n, "...", 3);
+            n += 3;
+            break;
+        }
+        out[n++] = (v[i] >= 0x20 && v[i] < 0x7f) ? (char)v[i] : '?';
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static const char *sl_kind(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        return "a scalar";
+    case YAML_SEQUENCE_START_EVENT:
+        return "a sequence";
+    case YAML_MAPPING_START_EVENT:
+        return "a mapping";
+    default:
+        return "nothing";
+    }
+}
+
+static int sl_yaml_error(struct sl *p)
+{
+    const yaml_parser_t *yp = &p->yp;
+    const char *problem = yp->problem ? yp->problem : "YAML error";
+
+    if (yp->error == YAML_MEMORY_ERROR)
+        return sl_error_at(p, 1, 1, IMS_ENOMEM, "out of memory");
+    if (yp->error == YAML_READER_ERROR) {
+        size_t line = 1, col = 1, end = yp->problem_offset < p->len ? yp->problem_offset : p->len;
+
+        for (size_t i = 0; i < end; i++) {
+            if (p->buf[i] == '\n') {
+                line++;
+                col = 1;
+            } else if ((p->buf[i] & 0xc0) != 0x80) {
+                col++;
+            }
+        }
+        return sl_error_at(p, line, col, IMS_EPARSE, "%s", problem);
+    }
+    if (yp->context)
+        return sl_error(p, yp->problem_mark, IMS_EPARSE, "%s (%s)", problem, yp->context);
+    return sl_error(p, yp->problem_mark, IMS_EPARSE, "%s", problem);
+}
+
+/* Next event; aliases refused.  On success the caller deletes ev. */
+static int sl_next(struct sl *p, yaml_event_t *ev)
+{
+    yaml_mark_t m;
+
+    if (!yaml_parser_parse(&p->yp, ev))
+        return sl_yaml_error(p);
+    if (ev->type == YAML_ALIAS_EVENT) {
+        m = ev->start_mark;
+        yaml_event_delete(ev);
+        return sl_error(p, m, IMS_EPARSE, "aliases are not supported");
+    }
+    return 0;
+}
+
+static bool sl_is_null(const yaml_event_t *ev)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+
+    if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcasecmp(v, "null") == 0;
+}
+
+/* True when the scalar equals s. */
+static bool sl_is(const yaml_event_t *ev, const char *s)
+{
+    return ev->type == YAML_SCALAR_EVENT && strlen(s) == ev->data.scalar.length &&
+           memcmp(ev->data.scalar.value, s, ev->data.scalar.length) == 0;
+}
+
+/* Requires a non-empty scalar without NUL bytes. */
+static int sl_want_scalar(struct sl *p, const yaml_event_t *ev, const char *what)
+{
+    if (ev->type != YAML_SCALAR_EVENT)
+        return sl_error(p, ev->start_mark, IMS_EPARSE, "%s: expected a scalar, got %s", what,
+                        sl_kind(ev));
+    if (sl_is_null(ev))
+        return sl_error(p, ev->start_mark, IMS_EPARSE, "%s: missing value", what);
+    if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+        return sl_error(p, ev->start_mark, IMS_EINVAL, "%s: value contains a NUL byte", what);
+    return 0;
+}
+
+/* Copies a scalar into a new string. */
+static int sl_strdup(struct sl *p, const yaml_event_t *ev, const char *what, char **out)
+{
+    int rc = sl_want_scalar(p, ev, what);
+
+    if (rc)
+        return rc;
+    *out = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+    if (!*out)
+        return sl_error(p, ev->start_mark, IMS_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* A decimal integer in [min, max] (plain scalar; a leading '-' only when min < 0). */
+static int sl_int(struct sl *p, const yaml_event_t *ev, const char *what, int64_t min, int64_t max,
+                  int64_t *out)
+{
+    const char *s = (const char *)ev->data.scalar.value;
+    char q[SL_QUOTE_MAX + 8];
+    bool neg = false;
+    uint64_t v = 0;
+    size_t i = 0;
+    int rc = sl_want_scalar(p, ev, what);
+
+    if (rc)
+        return rc;
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return sl_error(p, ev->start_mark, IMS_EPARSE, "%s: expected an integer, got a string",
+                        what);
+    if (s[0] == '-') {
+        neg = true;
+        i = 1;
+    }
+    if (s[i] < '0' || s[i] > '9')
+        return sl_error(p, ev->start_mark, IMS_EPARSE, "%s: \"%s\" is not an integer", what,
+                        sl_quote(ev, q, sizeof(q)));
+    for (; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return sl_error(p, ev->start_mark, IMS_EPARSE, "%s: \"%s\" is not an integer", what,
+                            sl_quote(ev, q, sizeof(q)));
+        v = v * 10 + (uint64_t)(s[i] - '0');
+        if (v > (1ull << 40))
+            break;
+    }
+    if (v > (1ull << 40) || (neg ? -(int64_t)v : (int64_t)v) < min ||
+        (neg ? -(int64_t)v : (int64_t)v) > max)
+        return sl_error(p, ev->start_mark, IMS_EINVAL, "%s: %s is out of range (%lld..%lld)", what,
+                        sl_quote(ev, q, sizeof(q)), (long long)min, (long long)max);
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return 0;
+}
+
+/* Index of the scalar in a NULL-terminated list, or an error listing the choices. */
+static int sl_enum(struct sl *p, const yaml_event_t *ev, const char *what,
+                   const char *const *names, int *out)
+{
+    char q[SL_QUOTE_MAX + 8], list[160];
+    size_t n = 0;
+    int rc = sl_want_scalar(p, ev, what);
+
+    if (rc)
+        return rc;
+    for (int i = 0; names[i]; i++)
+        if (sl_is(ev, names[i])) {
+            *out = i;
+            return 0;
+        }
+    list[0] = '\0';
+    for (int i = 0; names[i] && n < sizeof(list); i++) {
+        int w = snprintf(list + n, sizeof(list) - n, "%s%s", i ? (names[i + 1] ? ", " : " or ") : "",
+                         names[i]);
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+    return sl_error(p, ev->start_mark, IMS_EINVAL, "%s: unknown value \"%s\" (expected %s)", what,
+                    sl_quote(ev, q, sizeof(q)), list);
+}
+
+/* Calls fn for a scalar value, or for each scalar of a sequence value (at most max). */
+typedef int (*sl_item_fn)(struct sl *p, const yaml_event_t *ev, void *user);
+
+static int sl_each(struct sl *p, const yaml_event_t *ev, const char *what, unsigned max,
+                   sl_item_fn fn, void *user)
+{
+    unsigned n = 0;
+    yaml_event_t e;
+    int rc;
+
+    if (ev->type == YAML_SCALAR_EVENT)
+        return fn(p, ev, user);
+    if (ev->type != YAML_SEQUENCE_START_EVENT)
+        return sl_error(p, ev->start_mark, IMS_EPARSE,
+                        "%s: expected a value or a sequence of values, got %s", what, sl_kind(ev));
+    for (;;) {
+        rc = sl_next(p, &e);
+        if (rc)
+            return rc;
+        if (e.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&e);
+            break;
+        }
+        if (e.type != YAML_SCALAR_EVENT)
+            rc = sl_error(p, e.start_mark, IMS_EPARSE, "%s: expected a value, got %s", what,
+                          sl_kind(&e));
+        else if (n++ == max)
+            rc = sl_error(p, e.start_mark, IMS_ELIMIT, "%s: more than %u entries", what, max);
+        else
+            rc = fn(p, &e, user);
+        yaml_event_delete(&e);
+        if (rc)
+            return rc;
+    }
+    if (n == 0)
+        return sl_error(p, ev->start_mark, IMS_EINVAL, "%s: empty list", what);
+    return 0;
+}
+
+/* ---- lists of strings ---- */
+
+struct sl_strs {
+    char ***v;      /* where the array goes */
+    unsigned *n;    /* its count */
+    const char *what; /* key name for messages */
+};
+
+static int sl_str_item(struct sl *p, const yaml_event_t *ev, void *user)
+{
+    struct sl_strs *l = user;
+    char **grown, *s;
+    int rc = sl_strdup(p, ev, l->what, &s);
+
+    if (rc)
+        return rc;
+    grown = realloc(*l->v, (*l->n + 1) * sizeof(char *));
+    if (!grown) {
+        free(s);
+        return sl_error(p, ev->start_mark, IMS_ENOMEM, "out of memory");
+    }
+    grown[(*l->n)++] = s;
+    *l->v = grown;
+    return 0;
+}
+
+static int sl_strs(struct sl *p, const yaml_event_t *ev, const char *what, char ***v, unsigned *n)
+{
+    struct sl_strs l = {v, n, what};
+
+    return sl_each(p, ev, what, LIM_SIG_LIST_MAX, sl_str_item, &l);
+}
+
+/* ---- match parts ---- */
+
+static int sl_app_proto_item(struct sl *p, const yaml_event_t *ev, void *user)
+{
+    struct sig *s = user;
+    char q[SL_QUOTE_MAX + 8];
+    enum app_proto ap;
+    int rc = sl_want_scalar(p, ev, "app_proto");
+
+    if (rc)
+        return rc;
+    ap = app_proto_lookup((const char *)ev->data.scalar.value);
+    if (ap == APP_PROTO_UNKNOWN || (unsigned)ap >= 32)
+        return sl_error(p, ev->start_mark, IMS_EINVAL, "app_proto: unknown protocol \"%s\"",
+                        sl_quote(ev, q, sizeof(q)));
+    s->app_protos |= 1u << ap;
+    return 0;
+}
+
+static int sl_port_item(struct sl *p, const yaml_event_t *ev, void *user)
+{
+    struct sig *s = user;
+    const char *t = (const char *)ev->data.scalar.value;
+    char q[SL_QUOTE_MAX + 8], *end;
+    unsigned long lo, hi;
+    struct sig_port_range *grown;
+    int rc = sl_want_scalar(p, ev, "ports");
+
+    if (rc)
+        return rc;
+    errno = 0;
+    if (t[0] < '0' || t[0] > '9')
+        goto bad;
+    lo = strtoul(t, &end, 10);
+    hi = lo;
+    if (*end == '-') {
+        if (end[1] < '0' || end[1] > '9')
+            goto bad;
+        hi = strtoul(end + 1, &end, 10);
+    }
+    if (*end || errno || lo > 65535 || hi > 65535 || hi < lo)
+        goto bad;
+    grown = realloc(s->ports, (s->n_ports + 1) * sizeof(*grown));
+    if (!grown)
+        return sl_error(p, ev->start_mark, IMS_ENOMEM, "out of memory");
+    s->ports = grown;
+    s->ports[s->n_ports].lo = (uint16_t)lo;
+    s->ports[s->n_ports++].hi = (uint16_t)hi;
+    return 0;
+bad:
+    return sl_error(p, ev->start_mark, IMS_EINVAL,
+                    "ports: \"%s\" is not a port or range (like 5190 or \"5190-5193\")",
+                    sl_quote(ev, q, sizeof(q)));
+}
+
+static int sl_fact_value_item(struct sl *p, const yaml_event_t *ev, void *user)
+{
+    struct sig_fact_cond *fc = user;
+    char **gv, *v;
+    size_t *gl;
+    int rc;
+
+    if (sl_is(ev, "present"))
+        return sl_error(p, ev->start_mark, IMS_EINVAL,
+                        "facts: \"present\" stands alone, not in a list");
+    rc = sl_strdup(p, ev, "facts", &v);
+    if (rc)
+        return rc;
+    gv = realloc(fc->values, (fc->n_values + 1) * sizeof(*gv));
+    if (gv)
+        fc->values = gv;
+    gl = gv ? realloc(fc->value_lens, (fc->n_values + 1) * sizeof(*gl)) : NULL;
+    if (!gl) {
+        free(v);
+        return sl_error(p, ev->start_mark, IMS_ENOMEM, "out of memory");
+    }
+    fc->value_lens = gl;
+    fc->values[fc->n_values] = v;
+    fc->value_lens[fc->n_values++] = ev->data.scalar.length;
+    return 0;
+}
+
+/* match.facts: {fact_name: value | [values] | present}. */
+static int sl_facts(struct sl *p, struct sig *s, const yaml_event_t *start)
+{
+    char q[SL_QUOTE_MAX + 8];
+    yaml_event_t kev, vev;
+    int rc;
+
+    if (start->type != YAML_MAPPING_START_EVENT)
+        return sl_error(p, start->start_mark, IMS_EPARSE, "facts: expected a mapping, got %s",
+                        sl_kind(start));
+    for (;;) {
+        struct sig_fact_cond *fc, *grown;
+        int key;
+
+        rc = sl_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        rc = sl_want_scalar(p, &kev, "facts");
+        if (rc == 0) {
+            key = app_fact_lookup((const char *)kev.data.scalar.value);
+            if (key < 0)
+                rc = sl_error(p, kev.start_mark, IMS_EINVAL, "facts: unknown fact \"%s\"",
+                              sl_quote(&kev, q, sizeof(q)));
+        }
+        for (unsigned i = 0; rc == 0 && i < s->n_facts; i++)
+            if (s->facts[i].key == key)
+                rc = sl_error(p, kev.start_mark, IMS_EPARSE, "facts: duplicate fact \"%s\"",
+                              sl_quote(&kev, q, sizeof(q)));
+        if (rc == 0 && s->n_facts == LIM_SIG_LIST_MAX)
+            rc = sl_error(p, kev.start_mark, IMS_ELIMIT, "facts: more than %u facts",
+                          (unsigned)LIM_SIG_LIST_MAX);
+        yaml_event_delete(&kev);
+        if (rc)
+            return rc;
+        grown = realloc(s->facts, (s->n_facts + 1) * sizeof(*grown));
+        if (!grown)
+            return sl_error(p, start->start_mark, IMS_ENOMEM, "out of memory");
+        s->facts = grown;
+        fc = &s->facts[s->n_facts++];
+        memset(fc, 0, sizeof(*fc));
+        fc->key = key;
+        rc = sl_next(p, &vev);
+        if (rc)
+            return rc;
+        if (sl_is(&vev, "present") && vev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+            fc->present = true;
+        else
+            rc = sl_each(p, &vev, "facts", LIM_SIG_LIST_MAX, sl_fact_value_item, fc);
+        yaml_event_delete(&vev);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Content keys, in bit order for duplicate detection. */
+static const char *const sl_content_keys[] = {"pattern", "offset", "depth", "distance",
+                                              "within",  "nocase", NULL};
+
+/* One match.content entry. */
+static int sl_content(struct sl *p, struct sig_content *c, const yaml_event_t *start,
+                      bool first)
+{
+    static const char *const bools[] = {"no", "yes", "false", "true", "off", "on", NULL};
+    yaml_mark_t marks[6];
+    unsigned seen = 0;
+    yaml_event_t kev, vev;
+    int64_t v;
+    int rc, k, b;
+
+    for (;;) {
+        rc = sl_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        rc = sl_enum(p, &kev, "content key", sl_content_keys, &k);
+        if (rc == 0 && (seen & (1u << k)))
+            rc = sl_error(p, kev.start_mark, IMS_EPARSE, "content: duplicate key \"%s\"",
+                          sl_content_keys[k]);
+        if (rc == 0)
+            marks[k] = kev.start_mark;
+        seen |= 1u << k;
+        yaml_event_delete(&kev);
+        if (rc)
+            return rc;
+        rc = sl_next(p, &vev);
+        if (rc)
+            return rc;
+        switch (k) {
+        case 0: {
+            char perr[128];
+
+            rc = sl_want_scalar(p, &vev, "pattern");
+            if (rc == 0 && sig_pattern_parse((const char *)vev.data.scalar.value,
+                                             vev.data.scalar.length, &c->pat, &c->len, perr,
+                                             sizeof(perr)) != 0)
+                rc = sl_error(p, vev.start_mark, IMS_EINVAL, "pattern: %s", perr);
+            break;
+        }
+        case 1:
+            rc = sl_int(p, &vev, "offset", 0, LIM_SIG_OFFSET_MAX, &v);
+            c->offset = (uint32_t)v;
+            break;
+        case 2:
+            rc = sl_int(p, &vev, "depth", 1, LIM_SIG_OFFSET_MAX, &v);
+            c->depth = (uint32_t)v;
+            c->has_depth = true;
+            break;
+        case 3:
+            rc = sl_int(p, &vev, "distance", -(int64_t)LIM_SIG_OFFSET_MAX, LIM_SIG_OFFSET_MAX, &v);
+            c->distance = (int32_t)v;
+            c->relative = true;
+            break;
+        case 4:
+            rc = sl_int(p, &vev, "within", 1, LIM_SIG_OFFSET_MAX, &v);
+            c->within = (uint32_t)v;
+            c->has_within = true;
+            c->relative = true;
+            break;
+        default:
+            rc = sl_enum(p, &vev, "nocase", bools, &b);
+            c->nocase = b & 1;
+            break;
+        }
+        yaml_event_delete(&vev);
+        if (rc)
+            return rc;
+    }
+    if (!(seen & 1))
+        return sl_error(p, start->start_mark, IMS_EINVAL, "content: missing key \"pattern\"");
+    if ((seen & (3u << 1)) && (seen & (3u << 3))) {
+        int at = (seen & (1u << 3)) ? 3 : 4;
+
+        return sl_error(p, marks[at], IMS_EINVAL,
+                        "content: %s (relative) cannot be combined with offset/depth (absolute)",
+                        sl_content_keys[at]);
+    }
+    if (first && c->relative)
+        return sl_error(p, marks[(seen & (1u << 3)) ? 3 : 4], IMS_EINVAL,
+                        "content: the first content has no previous match for %s",
+                        (seen & (1u << 3)) ? "distance" : "within");
+    if (c->has_depth && c->depth < c->len)
+        return sl_error(p, marks[2], IMS_EINVAL,
+                        "content: depth %u is shorter than the pattern (%u bytes)", c->depth,
+                        c->len);
+    if (c->has_within && c->within < c->len)
+        return sl_error(p, marks[4], IMS_EINVAL,
+                        "content: within %u is shorter than the pattern (%u bytes)", c->within,
+                        c->len);
+    return 0;
+}
+
+/* match.content: a sequence of content mappings. */
+static int sl_contents(struct sl *p, struct sig *s, const yaml_event_t *start)
+{
+    yaml_event_t e;
+    int rc;
+
+    if (start->type != YAML_SEQUENCE_START_EVENT)
+        return sl_error(p, start->start_mark, IMS_EPARSE,
+                        "content: expected a sequence of {pattern: ...} entries, got %s",
+                        sl_kind(start));
+    s->contents = calloc(LIM_SIG_CONTENTS, sizeof(*s->contents));
+    if (!s->contents)
+        return sl_error(p, start->start_mark, IMS_ENOMEM, "out of memory");
+    for (;;) {
+        rc = sl_next(p, &e);
+        if (rc)
+            return rc;
+        if (e.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&e);
+            break;
+        }
+        if (e.type != YAML_MAPPING_START_EVENT)
+            rc = sl_error(p, e.start_mark, IMS_EPARSE, "content: expected a mapping, got %s",
+                          sl_kind(&e));
+        else if (s->n_contents == LIM_SIG_CONTENTS)
+            rc = sl_error(p, e.start_mark, IMS_ELIMIT, "content: more than %u entries",
+                          (unsigned)LIM_SIG_CONTENTS);
+        else
+        {
+            bool first = s->n_contents == 0;
+
+            s->n_contents++;
+            rc = sl_content(p, &s->contents[s->n_contents - 1], &e, first);
+        }
+        yaml_event_delete(&e);
+        if (rc)
+            return rc;
+    }
+    if (s->n_contents == 0)
+        return sl_error(p, start->start_mark, IMS_EINVAL, "content: empty list");
+    return 0;
+}
+
+static const char *const sl_match_keys[] = {"transport", "direction", "app_proto", "event",
+                                            "facts",     "tunnel",    "ports",     "content",
+                                            NULL};
+static const char *const sl_transport_names[] = {"any", "tcp", "udp", NULL};
+static const char *const sl_direction_names[] = {"any", "to_server", "to_client", NULL};
+static const char *const sl_tunnel_names[] = {"any", "none", "tunneled", "socks", "http-proxy",
+                                              NULL};
+
+/* The match: mapping. */
+static int sl_match(struct sl *p, struct sig *s, const yaml_event_t *start)
+{
+    yaml_mark_t marks[8];
+    unsigned seen = 0;
+    yaml_event_t kev, vev;
+    char q[SL_QUOTE_MAX + 8];
+    int rc, k, v;
+
+    if (start->type != YAML_MAPPING_START_EVENT)
+        return sl_error(p, start->start_mark, IMS_EPARSE, "match: expected a mapping, got %s",
+                        sl_kind(start));
+    for (;;) {
+        rc = sl_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        rc = sl_want_scalar(p, &kev, "match");
+        if (rc == 0 && sl_enum(p, &kev, "match", sl_match_keys, &k) != 0)
+            rc = sl_error(p, kev.start_mark, IMS_EPARSE, "match: unknown key \"%s\"",
+                          sl_quote(&kev, q, sizeof(q)));
+        if (rc == 0 && (seen & (1u << k)))
+            rc = sl_error(p, kev.start_mark, IMS_EPARSE, "match: duplicate key \"%s\"",
+                          sl_match_keys[k]);
+        if (rc == 0 && ((k == 3 && (seen & (1u << 7))) || (k == 7 && (seen & (1u << 3)))))
+            rc = sl_error(p, kev.start_mark, IMS_EINVAL,
+                          "match: \"content\" and \"event\" exclude each other (a signature "
+                          "matches either stream content or an event)");
+        if (rc == 0)
+            marks[k] = kev.start_mark;
+        yaml_event_delete(&kev);
+        if (rc)
+            return rc;
+        seen |= 1u << k;
+        rc = sl_next(p, &vev);
+        if (rc)
+            return rc;
+        switch (k) {
+        case 0:
+            rc = sl_enum(p, &vev, "transport", sl_transport_names, &v);
+            s->transport = v == 1 ? SIG_TRANSPORT_TCP : v == 2 ? SIG_TRANSPORT_UDP
+                                                               : SIG_TRANSPORT_ANY;
+            break;
+        case 1:
+            rc = sl_enum(p, &vev, "direction", sl_direction_names, &v);
+            s->direction = (enum sig_direction)v;
+            break;
+        case 2:
+            rc = sl_each(p, &vev, "app_proto", LIM_SIG_LIST_MAX, sl_app_proto_item, s);
+            break;
+        case 3:
+            rc = sl_want_scalar(p, &vev, "event");
+            if (rc == 0) {
+                s->event = app_event_lookup((const char *)vev.data.scalar.value);
+                if (s->event < 0)
+                    rc = sl_error(p, vev.start_mark, IMS_EINVAL, "event: unknown event \"%s\"",
+                                  sl_quote(&vev, q, sizeof(q)));
+            }
+            break;
+        case 4:
+            rc = sl_facts(p, s, &vev);
+            break;
+        case 5:
+            rc = sl_enum(p, &vev, "tunnel", sl_tunnel_names, &v);
+            s->tunnel = (enum sig_tunnel_cond)v;
+            break;
+        case 6:
+            rc = sl_each(p, &vev, "ports", LIM_SIG_LIST_MAX, sl_port_item, s);
+            break;
+        default:
+            rc = sl_contents(p, s, &vev);
+            break;
+        }
+        yaml_event_delete(&vev);
+        if (rc)
+            return rc;
+    }
+    if (!(seen & ((1u << 3) | (1u << 7))))
+        return sl_error(p, start->start_mark, IMS_EINVAL,
+                        "match: needs \"event\" (an event signature) or \"content\" (a stream "
+                        "content signature)");
+    if ((seen & (1u << 4)) && !(seen & (1u << 3)))
+        return sl_error(p, marks[4], IMS_EINVAL, "match: \"facts\" need an \"event\"");
+    return 0;
+}
+
+static const char *const sl_thr_keys[] = {"type", "track", "count", "seconds", NULL};
+static const char *const sl_thr_types[] = {"none", "limit", "threshold", "both", NULL};
+static const char *const sl_thr_tracks[] = {"by_src", "by_dst", "by_flow", NULL};
+
+/* threshold: {type, track, count, seconds}, all required. */
+static int sl_threshold(struct sl *p, struct sig *s, const yaml_event_t *start)
+{
+    unsigned seen = 0;
+    yaml_event_t kev, vev;
+    int64_t n;
+    int rc, k, v;
+
+    if (start->type != YAML_MAPPING_START_EVENT)
+        return sl_error(p, start->start_mark, IMS_EPARSE, "threshold: expected a mapping, got %s",
+                        sl_kind(start));
+    for (;;) {
+        rc = sl_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        rc = sl_enum(p, &kev, "threshold key", sl_thr_keys, &k);
+        if (rc == 0 && (seen & (1u << k)))
+            rc = sl_error(p, kev.start_mark, IMS_EPARSE, "threshold: duplicate key \"%s\"",
+                          sl_thr_keys[k]);
+        seen |= 1u << (k & 3);
+        yaml_event_delete(&kev);
+        if (rc)
+            return rc;
+        rc = sl_next(p, &vev);
+        if (rc)
+            return rc;
+        if (k == 0) {
+            rc = sl_enum(p, &vev, "threshold.type", sl_thr_types + 1, &v);
+            s->thr_type = (enum sig_thr_type)(v + 1);
+        } else if (k == 1) {
+            rc = sl_enum(p, &vev, "threshold.track", sl_thr_tracks, &v);
+            s->thr_track = (enum sig_thr_track)v;
+        } else {
+            rc = sl_int(p, &vev, k == 2 ? "threshold.count" : "threshold.seconds", 1,
+                        k == 2 ? 1000000 : 86400 * 365, &n);
+            if (k == 2)
+                s->thr_count = (uint32_t)n;
+            else
+                s->thr_seconds = (uint32_t)n;
+        }
+        yaml_event_delete(&vev);
+        if (rc)
+            return rc;
+    }
+    for (k = 0; k < 4; k++)
+        if (!(seen & (1u << k)))
+            return sl_error(p, start->start_mark, IMS_EINVAL, "threshold: missing key \"%s\"",
+                            sl_thr_keys[k]);
+    return 0;
+}
+
+/* ---- one signature ---- */
+
+enum sl_sig_key {
+    SK_ID,
+    SK_REV,
+    SK_MSG,
+    SK_CATEGORY,
+    SK_SEVERITY,
+    SK_SERVICES,
+    SK_RISKS,
+    SK_REFERENCES,
+    SK_COUNTERMEASURE,
+    SK_MATCH,
+    SK_THRESHOLD,
+    SK__COUNT
+};
+
+static const char *const sl_sig_keys[] = {
+    [SK_ID] = "id",
+    [SK_REV] = "rev",
+    [SK_MSG] = "msg",
+    [SK_CATEGORY] = "category",
+    [SK_SEVERITY] = "severity",
+    [SK_SERVICES] = "services",
+    [SK_RISKS] = "risks",
+    [SK_REFERENCES] = "references",
+    [SK_COUNTERMEASURE] = "countermeasure",
+    [SK_MATCH] = "match",
+    [SK_THRESHOLD] = "threshold",
+    [SK__COUNT] = NULL,
+};
+
+/* Keys every signature must have. */
+#define SL_REQUIRED                                                                                \
+    ((1u << SK_ID) | (1u << SK_REV) | (1u << SK_MSG) | (1u << SK_CATEGORY) |                       \
+     (1u << SK_SEVERITY) | (1u << SK_MATCH))
+
+static void sl_free_strs(char **v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Releases what a signature owns. */
+static void sig_release(struct sig *s)
+{
+    free(s->msg);
+    free(s->category);
+    sl_free_strs(s->services, s->n_services);
+    sl_free_strs(s->risks, s->n_risks);
+    sl_free_strs(s->refs, s->n_refs);
+    free(s->countermeasure);
+    for (unsigned i = 0; i < s->n_facts; i++) {
+        sl_free_strs(s->facts[i].values, s->facts[i].n_values);
+        free(s->facts[i].value_lens);
+    }
+    free(s->facts);
+    free(s->ports);
+    if (s->contents)
+        for (unsigned i = 0; i < s->n_contents; i++)
+            free(s->contents[i].pat);
+    free(s->contents);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Reads one signature mapping (MAPPING-START in start) into s. */
+static int sl_signature(struct sl *p, struct sig *s, const yaml_event_t *start)
+{
+    char q[SL_QUOTE_MAX + 8];
+    unsigned seen = 0;
+    yaml_event_t kev, vev;
+    int64_t n;
+    int rc, k;
+
+    s->event = -1;
+    s->file = p->name;
+    s->line = (unsigned)start->start_mark.line + 1;
+    for (;;) {
+        rc = sl_next(p, &kev);
+        if (rc)
+            return rc;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        rc = sl_want_scalar(p, &kev, "signature");
+        if (rc == 0 && sl_enum(p, &kev, "signature", sl_sig_keys, &k) != 0)
+            rc = sl_error(p, kev.start_mark, IMS_EPARSE, "unknown key \"%s\" in a signature",
+                          sl_quote(&kev, q, sizeof(q)));
+        if (rc == 0 && (seen & (1u << k)))
+            rc = sl_error(p, kev.start_mark, IMS_EPARSE, "duplicate key \"%s\"", sl_sig_keys[k]);
+        yaml_event_delete(&kev);
+        if (rc)
+            return rc;
+        seen |= 1u << k;
+        rc = sl_next(p, &vev);
+        if (rc)
+            return rc;
+        switch (k) {
+        case SK_ID:
+            rc = sl_int(p, &vev, "id", 1, UINT32_MAX, &n);
+            s->id = (uint32_t)n;
+            s->line = (unsigned)vev.start_mark.line + 1;
+            s->col = (unsigned)vev.start_mark.column + 1;
+            break;
+        case SK_REV:
+            rc = sl_int(p, &vev, "rev", 1, UINT32_MAX, &n);
+            s->rev = (uint32_t)n;
+            break;
+        case SK_MSG:
+            rc = sl_strdup(p, &vev, "msg", &s->msg);
+            break;
+        case SK_CATEGORY:
+            rc = sl_strdup(p, &vev, "category", &s->category);
+            break;
+        case SK_SEVERITY:
+            rc = sl_int(p, &vev, "severity", 1, 4, &n);
+            s->severity = (int)n;
+            break;
+        case SK_SERVICES:
+            rc = sl_strs(p, &vev, "services", &s->services, &s->n_services);
+            break;
+        case SK_RISKS:
+            rc = sl_strs(p, &vev, "risks", &s->risks, &s->n_risks);
+            break;
+        case SK_REFERENCES:
+            rc = sl_strs(p, &vev, "references", &s->refs, &s->n_refs);
+            break;
+        case SK_COUNTERMEASURE:
+            rc = sl_strdup(p, &vev, "countermeasure", &s->countermeasure);
+            break;
+        case SK_MATCH:
+            rc = sl_match(p, s, &vev);
+            break;
+        default:
+            rc = sl_threshold(p, s, &vev);
+            break;
+        }
+        yaml_event_delete(&vev);
+        if (rc)
+            return rc;
+    }
+    for (k = 0; k < SK__COUNT; k++)
+        if ((SL_REQUIRED & (1u << k)) && !(seen & (1u << k)))
+            return sl_error(p, start->start_mark, IMS_EINVAL,
+                            "signature: missing required key \"%s\"", sl_sig_keys[k]);
+    /* The fast pattern: the longest content (the first of equal ones). */
+    for (unsigned i = 1; i < s->n_contents; i++)
+        if (s->contents[i].len > s->contents[s->fast].len)
+            s->fast = i;
+    return 0;
+}
+
+/* signatures: a sequence of signature mappings. */
+static int sl_signatures(struct sl *p, const yaml_event_t *start)
+{
+    struct sig_engine *se = p->se;
+    yaml_event_t e;
+    int rc;
+
+    if (start->type != YAML_SEQUENCE_START_EVENT)
+        return sl_is_null(start) ? 0
+                                 : sl_error(p, start->start_mark, IMS_EPARSE,
+                                            "signatures: expected a sequence, got %s",
+                                            sl_kind(start));
+    for (;;) {
+        rc = sl_next(p, &e);
+        if (rc)
+            return rc;
+        if (e.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&e);
+            return 0;
+        }
+        if (e.type != YAML_MAPPING_START_EVENT) {
+            rc = sl_error(p, e.start_mark, IMS_EPARSE, "signatures: expected a mapping, got %s",
+                          sl_kind(&e));
+        } else if (se->n_sigs == LIM_SIG_COUNT) {
+            rc = sl_error(p, e.start_mark, IMS_ELIMIT, "more than %u signatures",
+                          (unsigned)LIM_SIG_COUNT);
+        } else {
+            if (se->n_sigs == se->cap_sigs) {
+                unsigned ncap = se->cap_sigs ? se->cap_sigs * 2 : 64;
+                struct sig *g = realloc(se->sigs, ncap * sizeof(*g));
+
+                if (!g) {
+                    yaml_event_delete(&e);
+                    return sl_error(p, e.start_mark, IMS_ENOMEM, "out of memory");
+                }
+                se->sigs = g;
+                se->cap_sigs = ncap;
+            }
+            memset(&se->sigs[se->n_sigs], 0, sizeof(struct sig));
+            se->n_sigs++; /* counted now so that a failure frees what was read */
+            rc = sl_signature(p, &se->sigs[se->n_sigs - 1], &e);
+        }
+        yaml_event_delete(&e);
+        if (rc)
+            return rc;
+    }
+}
+
+/* A document: {signatures: [...]} (or empty). */
+static int sl_stream(struct sl *p)
+{
+    yaml_event_t ev, kev, vev;
+    bool seen = false;
+    int rc;
+
+    rc = sl_next(p, &ev); /* STREAM-START */
+    if (rc)
+        return rc;
+    yaml_event_delete(&ev);
+    rc = sl_next(p, &ev);
+    if (rc)
+        return rc;
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_event_delete(&ev);
+        return 0;
+    }
+    yaml_event_delete(&ev); /* DOCUMENT-START */
+    rc = sl_next(p, &ev);
+    if (rc)
+        return rc;
+    if (ev.type != YAML_MAPPING_START_EVENT) {
+        if (!sl_is_null(&ev))
+            rc = sl_error(p, ev.start_mark, IMS_EPARSE,
+                          "expected a mapping with \"signatures\" at the top, got %s",
+                          sl_kind(&ev));
+        yaml_event_delete(&ev);
+        if (rc)
+            return rc;
+    } else {
+        yaml_event_delete(&ev);
+        for (;;) {
+            char q[SL_QUOTE_MAX + 8];
+
+            rc = sl_next(p, &kev);
+            if (rc)
+                return rc;
+            if (kev.type == YAML_MAPPING_END_EVENT) {
+                yaml_event_delete(&kev);
+                break;
+            }
+            if (!sl_is(&kev, "signatures"))
+                rc = sl_error(p, kev.start_mark, IMS_EPARSE,
+                              kev.type == YAML_SCALAR_EVENT ? "unknown key \"%s\" at the top"
+                                                            : "keys must be scalars%s",
+                              kev.type == YAML_SCALAR_EVENT ? sl_quote(&kev, q, sizeof(q)) : "");
+            else if (seen)
+                rc = sl_error(p, kev.start_mark, IMS_EPARSE, "duplicate key \"signatures\"");
+            seen = true;
+            yaml_event_delete(&kev);
+            if (rc)
+                return rc;
+            rc = sl_next(p, &vev);
+            if (rc)
+                return rc;
+            rc = sl_signatures(p, &vev);
+            yaml_event_delete(&vev);
+            if (rc)
+                return rc;
+        }
+    }
+    rc = sl_next(p, &ev); /* DOCUMENT-END */
+    if (rc)
+        return rc;
+    yaml_event_delete(&ev);
+    rc = sl_next(p, &ev);
+    if (rc)
+        return rc;
+    if (ev.type != YAML_STREAM_END_EVENT)
+        rc = sl_error(p, ev.start_mark, IMS_EPARSE, "only one YAML document is allowed");
+    yaml_event_delete(&ev);
+    return rc;
+}
+
+/* ---- engine ---- */
+
+void sig_engine_free(struct sig_engine *se)
+{
+    struct sig_file *f, *next;
+
+    if (!se)
+        return;
+    for (unsigned i = 0; i < se->n_sigs; i++)
+        sig_release(&se->sigs[i]);
+    free(se->sigs);
+    for (f = se->files; f; f = next) {
+        next = f->next;
+        free(f->name);
+        free(f);
+    }
+    sig_ac_free(&se->ac);
+    free(se->by_id_sorted);
+    free(se->ev_sigs);
+    free(se);
+}
+
+/* Remembers a file name for messages; NULL when out of memory. */
+static const char *sl_keep_name(struct sig_engine *se, const char *name)
+{
+    struct sig_file *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return NULL;
+    f->name = strdup(name);
+    if (!f->name) {
+        free(f);
+        return NULL;
+    }
+    f->next = se->files;
+    se->files = f;
+    return f->name;
+}
+
+/* Parses one document into se. */
+static int sl_load_text(struct sig_engine *se, const char *name, const char *buf, size_t len,
+                        char *err, size_t errlen)
+{
+    struct sl p;
+    int rc;
+
+    memset(&p, 0, sizeof(p));
+    p.se = se;
+    p.name = sl_keep_name(se, name ? name : "<signatures>");
+    p.buf = (const unsigned char *)(buf ? buf : "");
+    p.len = len;
+    p.err = err;
+    p.errlen = errlen;
+    if (!p.name) {
+        snprintf(err, errlen, "%s: out of memory", name ? name : "<signatures>");
+        return IMS_ENOMEM;
+    }
+    if (!yaml_parser_initialize(&p.yp)) {
+        snprintf(err, errlen, "%s: out of memory", p.name);
+        return IMS_ENOMEM;
+    }
+    yaml_parser_set_input_string(&p.yp, p.buf, len);
+    rc = sl_stream(&p);
+    yaml_parser_delete(&p.yp);
+    return rc;
+}
+
+/* Reads a file of at most LIM_SIG_FILE_MAX bytes. */
+static int sl_read_file(const char *path, char **out, size_t *out_len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    size_t len = 0, cap = 0, got;
+    char *buf = NULL, *g;
+    int rc = 0;
+
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return IMS_EIO;
+    }
+    do {
+        if (len == cap) {
+            if (cap > LIM_SIG_FILE_MAX) {
+                snprintf(err, errlen, "%s: larger than %u bytes", path,
+                         (unsigned)LIM_SIG_FILE_MAX);
+                rc = IMS_ELIMIT;
+                goto out;
+            }
+            cap = cap ? cap * 2 : 8192;
+            g = realloc(buf, cap + 1);
+            if (!g) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                rc = IMS_ENOMEM;
+                goto out;
+            }
+            buf = g;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        rc = IMS_EIO;
+    } else if (len > LIM_SIG_FILE_MAX) {
+        snprintf(err, errlen, "%s: larger than %u bytes", path, (unsigned)LIM_SIG_FILE_MAX);
+        rc = IMS_ELIMIT;
+    }
+out:
+    fclose(f);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+static int sl_load_file(struct sig_engine *se, const char *path, char *err, size_t errlen)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = sl_read_file(path, &buf, &len, err, errlen);
+
+    if (rc)
+        return rc;
+    rc = sl_load_text(se, path, buf, len, err, errlen);
+    free(buf);
+    return rc;
+}
+
+static int sl_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* True for "x.yaml" / "x.yml" that is not hidden. */
+static bool sl_is_sig_file(const char *n)
+{
+    size_t l = strlen(n);
+
+    if (n[0] == '.')
+        return false;
+    return (l > 5 && strcmp(n + l - 5, ".yaml") == 0) || (l > 4 && strcmp(n + l - 4, ".yml") == 0);
+}
+
+/* Loads every .yaml / .yml file of a directory, in name order. */
+static int sl_load_dir(struct sig_engine *se, const char *dir, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    unsigned n = 0;
+    struct dirent *de;
+    int rc = 0;
+
+    if (!d) {
+        snprintf(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
+        return IMS_EIO;
+    }
+    names = calloc(LIM_SIG_FILES, sizeof(char *));
+    if (!names) {
+        closedir(d);
+        snprintf(err, errlen, "%s: out of memory", dir);
+        return IMS_ENOMEM;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (!sl_is_sig_file(de->d_name))
+            continue;
+        if (n == LIM_SIG_FILES) {
+            snprintf(err, errlen, "%s: more than %u signature files", dir,
+                     (unsigned)LIM_SIG_FILES);
+            rc = IMS_ELIMIT;
+            goto out;
+        }
+        if (asprintf(&names[n], "%s/%s", dir, de->d_name) < 0) {
+            names[n] = NULL;
+            snprintf(err, errlen, "%s: out of memory", dir);
+            rc = IMS_ENOMEM;
+            goto out;
+        }
+        n++;
+    }
+    qsort(names, n, sizeof(char *), sl_cmp_str);
+    for (unsigned i = 0; i < n && rc == 0; i++)
+        rc = sl_load_file(se, names[i], err, errlen);
+out:
+    closedir(d);
+    for (unsigned i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* Sorting signature indexes by (id, load order); arg is the signature array. */
+static int sl_cmp_id(const void *a, const void *b, void *arg)
+{
+    const struct sig *sigs = arg;
+    uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+    const struct sig *x = &sigs[ia], *y = &sigs[ib];
+
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return ia < ib ? -1 : ia > ib;
+}
+
+/* Bytes of one direction a signature's verification can need to look back (capped). */
+static uint64_t sl_lookback(const struct sig *s)
+{
+    uint64_t absmax = 0, rel = 0;
+
+    if (s->n_contents == 1)
+        return s->contents[0].len;
+    for (unsigned i = 0; i < s->n_contents; i++) {
+        const struct sig_content *c = &s->contents[i];
+
+        if (c->relative) {
+            if (!c->has_within)
+                return LIM_SIG_HISTORY;
+            rel += (uint64_t)(c->distance < 0 ? -(int64_t)c->distance : c->distance) + c->within;
+        } else {
+            if (!c->has_depth)
+                return LIM_SIG_HISTORY;
+            if ((uint64_t)c->offset + c->depth > absmax)
+                absmax = (uint64_t)c->offset + c->depth;
+        }
+    }
+    return absmax + rel;
+}
+
+/* Checks ids, sizes the history and builds the automaton. */
+static int sl_compile(struct sig_engine *se, char *err, size_t errlen)
+{
+    uint64_t need = 0;
+    int dup = -1;
+
+    se->by_id_sorted = malloc((se->n_sigs ? se->n_sigs : 1) * sizeof(uint32_t));
+    if (!se->by_id_sorted) {
+        snprintf(err, errlen, "out of memory");
+        return IMS_ENOMEM;
+    }
+    for (unsigned i = 0; i < se->n_sigs; i++) {
+        se->by_id_sorted[i] = i;
+        se->sigs[i].idx = i;
+    }
+    qsort_r(se->by_id_sorted, se->n_sigs, sizeof(uint32_t), sl_cmp_id, se->sigs);
+    /* The first duplicate in load order is reported, naming the first of its id. */
+    for (unsigned i = 1; i < se->n_sigs; i++) {
+        uint32_t a = se->by_id_sorted[i - 1], b = se->by_id_sorted[i];
+
+        if (se->sigs[a].id == se->sigs[b].id && (dup < 0 || b < (unsigned)dup) &&
+            (i < 2 || se->sigs[se->by_id_sorted[i - 2]].id != se->sigs[b].id))
+            dup = (int)b;
+    }
+    if (dup >= 0) {
+        const struct sig *d = &se->sigs[dup], *first = NULL;
+
+        for (unsigned i = 0; i < se->n_sigs && !first; i++)
+            if (se->sigs[i].id == d->id)
+                first = &se->sigs[i];
+        snprintf(err, errlen, "%s:%u:%u: duplicate id %u (first at %s:%u)", d->file, d->line,
+                 d->col, d->id, first->file, first->line);
+        return IMS_EINVAL;
+    }
+    for (unsigned i = 0; i < se->n_sigs; i++) {
+        uint64_t lb;
+
+        if (!se->sigs[i].n_contents)
+            continue;
+        se->has_content = true;
+        lb = sl_lookback(&se->sigs[i]);
+        if (lb > need)
+            need = lb;
+    }
+    if (need > LIM_SIG_HISTORY)
+        need = LIM_SIG_HISTORY;
+    /* Event signatures grouped by event type, in load order. */
+    se->ev_sigs = malloc((se->n_sigs ? se->n_sigs : 1) * sizeof(uint32_t));
+    if (!se->ev_sigs) {
+        snprintf(err, errlen, "out of memory");
+        return IMS_ENOMEM;
+    }
+    memset(se->ev_start, 0, sizeof(se->ev_start));
+    for (unsigned i = 0; i < se->n_sigs; i++)
+        if (se->sigs[i].event >= 0)
+            se->ev_start[se->sigs[i].event + 1]++;
+    for (unsigned t = 0; t < APP_EVENT__COUNT; t++)
+        se->ev_start[t + 1] += se->ev_start[t];
+    {
+        uint32_t fill[APP_EVENT__COUNT] = {0};
+
+        for (unsigned i = 0; i < se->n_sigs; i++) {
+            int t = se->sigs[i].event;
+
+            if (t >= 0)
+                se->ev_sigs[se->ev_start[t] + fill[t]++] = i;
+        }
+    }
+    se->history = 0;
+    if (need) {
+        se->history = 16;
+        while (se->history < need)
+            se->history *= 2;
+    }
+    return sig_ac_build(se, err, errlen);
+}
+
+static struct sig_engine *sl_finish(struct sig_engine *se, int rc, char *err, size_t errlen)
+{
+    if (rc == 0)
+        rc = sl_compile(se, err, errlen);
+    if (rc) {
+        sig_engine_free(se);
+        return NULL;
+    }
+    return se;
+}
+
+struct sig_engine *sig_engine_load_buffer(const char *name, const char *buf, size_t len,
+                                          char *err, size_t errlen)
+{
+    struct sig_engine *se;
+    char dummy[8];
+
+    if (!err || errlen == 0) {
+        err = dummy;
+        errlen = sizeof(dummy);
+    }
+    err[0] = '\0';
+    if (!buf && len)
+        return NULL;
+    se = calloc(1, sizeof(*se));
+    if (!se) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    return sl_finish(se, sl_load_text(se, name, buf, len, err, errlen), err, errlen);
+}
+
+struct sig_engine *sig_engine_load(const char *path, char *err, size_t errlen)
+{
+    struct sig_engine *se;
+    struct stat sb;
+    char dummy[8];
+    int rc;
+
+    if (!err || errlen == 0) {
+        err = dummy;
+        errlen = sizeof(dummy);
+    }
+    err[0] = '\0';
+    if (!path) {
+        snprintf(err, errlen, "no signature path");
+        return NULL;
+    }
+    if (stat(path, &sb) != 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    se = calloc(1, sizeof(*se));
+    if (!se) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (S_ISDIR(sb.st_mode))
+        rc = sl_load_dir(se, path, err, errlen);
+    else
+        rc = sl_load_file(se, path, err, errlen);
+    return sl_finish(se, rc, err, errlen);
+}
+
+unsigned sig_engine_count(const struct sig_engine *se)
+{
+    return se ? se->n_sigs : 0;
+}
+
+size_t sig_engine_history(const struct sig_engine *se)
+{
+    return se ? se->history : 0;
+}
+
+const char *sig_engine_msg(const struct sig_engine *se, uint32_t sid)
+{
+    unsigned lo = 0, hi;
+
+    if (!se)
+        return NULL;
+    hi = se->n_sigs;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        const struct sig *s = &se->sigs[se->by_id_sorted[mid]];
+
+        if (s->id == sid)
+            return s->msg;
+        if (s->id < sid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
