@@ -15,7 +15,8 @@
  * starts another attempt (a pending one is reported with outcome unknown);
  * at flow end a pending attempt is reported unknown.  A USER refused
  * before any PASS exposes nothing and reports nothing.  Anonymous logins
- * are logins too: the signature gives them a low severity.
+ * (user "anonymous" or "ftp") are logins too, with auth_mechanism
+ * "anonymous" so the signatures can give them a low severity.
  *
  * "AUTH TLS" / "AUTH SSL" (or any AUTH) answered 234 means the rest is
  * TLS: parsing stops for good.
@@ -236,6 +237,13 @@ static enum ftp_cmd ftp_pop(struct ftp_state *st)
     return cmd;
 }
 
+/* The user is "anonymous" or "ftp" (RFC 1635 section 2), any case. */
+static bool ftp_anonymous(const struct cred_login *lg)
+{
+    return lg->has_user && (cred_token_eq(lg->user, lg->user_len, "anonymous") ||
+                            cred_token_eq(lg->user, lg->user_len, "ftp"));
+}
+
 /* A client command line. */
 static void ftp_command(struct det_call *call, struct ftp_state *st, const struct cred_span *ln)
 {
@@ -257,7 +265,9 @@ static void ftp_command(struct det_call *call, struct ftp_state *st, const struc
         ftp_push(st, FTP_CMD_OTHER);
     } else if (cred_token_eq(cmd.p, cmd.len, "PASS")) {
         cred_login_emit(call, &st->login, APP_PROTO_FTP, "ftp", "unknown");
-        cred_login_pass(&st->login, arg.p, arg.len, "cleartext", "USER/PASS");
+        /* anonymous FTP (RFC 1635): the signatures give it a low severity */
+        cred_login_pass(&st->login, arg.p, arg.len, "cleartext",
+                        ftp_anonymous(&st->login) ? "anonymous" : "USER/PASS");
         ftp_push(st, FTP_CMD_PASS);
     } else if (cred_token_eq(cmd.p, cmd.len, "ACCT")) {
         /* RFC 959: after 332 the login completes with ACCT's reply */

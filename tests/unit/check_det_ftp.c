@@ -156,6 +156,7 @@ START_TEST(test_anonymous_multiline_230)
     ck_assert_uint_eq(det_test_count(t, APP_EVENT_LOGIN), 1);
     ck_assert_str_eq(det_test_fact(login(t, 0), APP_FACT_USERNAME), "anonymous");
     ck_assert_str_eq(det_test_fact(login(t, 0), APP_FACT_PASSWORD), "NcFTP@");
+    ck_assert_str_eq(det_test_fact(login(t, 0), APP_FACT_AUTH_MECHANISM), "anonymous");
     ck_assert_str_eq(det_test_fact(login(t, 0), APP_FACT_LOGIN_OUTCOME), "success");
     det_test_free(t);
 }
