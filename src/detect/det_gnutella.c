@@ -206,6 +206,17 @@ static enum probe_result gnut_probe(struct det_call *call, enum flow_dir dir, co
     return PROBE_NO;
 }
 
+/* True when a file name ends with an executable extension (.exe .com .scr .pif .bat .vbs). */
+static bool gnut_is_executable(const uint8_t *name, size_t len)
+{
+    static const char *const ext[] = {".exe", ".com", ".scr", ".pif", ".bat", ".vbs"};
+
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+        if (len >= 4 && cred_token_eq(name + len - 4, 4, ext[i]))
+            return true;
+    return false;
+}
+
 /* ---- events ---- */
 
 static void gnut_ev(struct app_event *ev, enum app_event_type type, enum flow_dir dir,
@@ -240,6 +251,7 @@ static void gnut_query_hit(struct det_call *call, enum flow_dir dir, struct bcur
     uint16_t port;
     char addr[32];
     unsigned named = 0;
+    bool exe = false;
 
     nhits = bcur_u8(c);
     port = bcur_le16(c);
@@ -254,12 +266,15 @@ static void gnut_query_hit(struct det_call *call, enum flow_dir dir, struct bcur
         n = gnut_strlen(c);
         if (n && named < LIM_GNUTELLA_HIT_NAMES) {
             app_event_add(&ev, APP_FACT_FILE_NAME, bcur_ptr(c), n);
+            exe = exe || gnut_is_executable(bcur_ptr(c), n);
             named++;
         }
         bcur_skip(c, n < bcur_remaining(c) ? n + 1 : n);
         n = gnut_strlen(c); /* extension block */
         bcur_skip(c, n < bcur_remaining(c) ? n + 1 : n);
     }
+    if (exe)
+        app_event_add_str(&ev, APP_FACT_FILE_TYPE, "executable");
     gnut_add_addr(&ev, ip, port, addr, sizeof(addr));
     det_emit(call, &ev);
 }
@@ -366,6 +381,8 @@ static bool gnut_download(struct det_call *call, enum flow_dir dir, const uint8_
             return false;
         gnut_ev(&ev, APP_EVENT_FILE_SHARING, dir, "download");
         app_event_add(&ev, APP_FACT_FILE_NAME, bcur_ptr(&c), bcur_remaining(&c));
+        if (gnut_is_executable(bcur_ptr(&c), bcur_remaining(&c)))
+            app_event_add_str(&ev, APP_FACT_FILE_TYPE, "executable");
     } else if (cred_token_prefix(path, len, "/uri-res/")) {
         const uint8_t *q = memchr(path, '?', len);
         gnut_ev(&ev, APP_EVENT_FILE_SHARING, dir, "download");
@@ -389,8 +406,12 @@ static void gnut_giv_line(struct det_call *call, enum flow_dir dir, const uint8_
     struct app_event ev;
 
     gnut_ev(&ev, APP_EVENT_FILE_SHARING, dir, "push");
-    if (slash && (size_t)(slash - p) + 1 < n)
-        app_event_add(&ev, APP_FACT_FILE_NAME, slash + 1, n - (size_t)(slash - p) - 1);
+    if (slash && (size_t)(slash - p) + 1 < n) {
+        size_t fl = n - (size_t)(slash - p) - 1;
+        app_event_add(&ev, APP_FACT_FILE_NAME, slash + 1, fl);
+        if (gnut_is_executable(slash + 1, fl))
+            app_event_add_str(&ev, APP_FACT_FILE_TYPE, "executable");
+    }
     det_emit(call, &ev);
 }
 

@@ -263,6 +263,17 @@ static enum probe_result irc_probe(struct det_call *call, enum flow_dir dir, con
     return PROBE_NO;
 }
 
+/* True when a file name ends with an executable extension (.exe .com .scr .pif .bat .vbs). */
+static bool irc_is_executable(const uint8_t *name, size_t len)
+{
+    static const char *const ext[] = {".exe", ".com", ".scr", ".pif", ".bat", ".vbs"};
+
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+        if (len >= 4 && cred_token_eq(name + len - 4, 4, ext[i]))
+            return true;
+    return false;
+}
+
 /* ---- events ---- */
 
 static void irc_ev(struct app_event *ev, enum app_event_type type, enum flow_dir dir)
@@ -375,6 +386,8 @@ static void irc_dcc(struct det_call *call, enum flow_dir dir, const struct cred_
         irc_ev(&ev, APP_EVENT_FILE_TRANSFER, dir);
         app_event_add_str(&ev, APP_FACT_MSG_TYPE, "DCC SEND");
         app_event_add(&ev, APP_FACT_FILE_NAME, file.p, file.len);
+        if (irc_is_executable(file.p, file.len))
+            app_event_add_str(&ev, APP_FACT_FILE_TYPE, "executable");
         if (have_size)
             app_event_add(&ev, APP_FACT_FILE_SIZE, size.p, size.len);
         app_event_add_str(&ev, APP_FACT_EMBEDDED_ADDRESS, addr);

@@ -42,6 +42,17 @@ struct kazaa_state {
 
 static const uint16_t kazaa_ports[] = {1214};
 
+/* True when a file name ends with an executable extension (.exe .com .scr .pif .bat .vbs). */
+static bool kazaa_is_executable(const uint8_t *name, size_t len)
+{
+    static const char *const ext[] = {".exe", ".com", ".scr", ".pif", ".bat", ".vbs"};
+
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+        if (len >= 4 && cred_token_eq(name + len - 4, 4, ext[i]))
+            return true;
+    return false;
+}
+
 static void kazaa_ev(struct app_event *ev, enum app_event_type type, enum flow_dir dir,
                      const char *msg_type)
 {
@@ -87,8 +98,11 @@ static bool kazaa_http_inspect(struct det_call *call, const struct http_msg *msg
         return false;
     if (msg->is_request) {
         kazaa_ev(&ev, APP_EVENT_FILE_SHARING, FLOW_TOSERVER, "download");
-        if (!hash && msg->path.len > 1)
+        if (!hash && msg->path.len > 1) {
             app_event_add(&ev, APP_FACT_FILE_NAME, msg->path.p + 1, msg->path.len - 1);
+            if (kazaa_is_executable(msg->path.p, msg->path.len))
+                app_event_add_str(&ev, APP_FACT_FILE_TYPE, "executable");
+        }
         else if (hash)
             app_event_add(&ev, APP_FACT_QUERY, msg->path.p + 1, msg->path.len - 1);
     } else {
@@ -191,8 +205,11 @@ static void kazaa_block(struct det_call *call, enum flow_dir dir, const uint8_t 
         size_t pl = end ? (size_t)(end - path) : n - 5;
         if (pl && cred_token_prefix(path, pl, ".hash="))
             app_event_add(&ev, APP_FACT_QUERY, path, pl);
-        else if (pl)
+        else if (pl) {
             app_event_add(&ev, APP_FACT_FILE_NAME, path, pl);
+            if (kazaa_is_executable(path, pl))
+                app_event_add_str(&ev, APP_FACT_FILE_TYPE, "executable");
+        }
     }
     if (kazaa_block_header(blk, len, "X-Kazaa-Username", &v) && v.len)
         app_event_add(&ev, APP_FACT_USERNAME, v.p, v.len);

@@ -122,6 +122,7 @@ START_TEST(test_handshake_06)
     ck_assert_str_eq(det_test_fact(e, APP_FACT_FILE_NAME), "Hello.exe");
     ck_assert_uint_eq(e->facts[3].key, APP_FACT_FILE_NAME);
     ck_assert_str_eq(e->facts[3].val, "song.mp3");
+    ck_assert_str_eq(det_test_fact(e, APP_FACT_FILE_TYPE), "executable");
     ck_assert_str_eq(det_test_fact(e, APP_FACT_EMBEDDED_ADDRESS), "192.168.0.5:6346");
     ck_assert_str_eq(det_test_fact(e, APP_FACT_INTERNAL_ADDRESS), "192.168.0.5:6346");
     /* Push. */

@@ -190,6 +190,7 @@ START_TEST(test_dcc_send)
     ck_assert_ptr_nonnull(e);
     ck_assert_str_eq(det_test_fact(e, APP_FACT_FILE_NAME), "Hello.exe");
     ck_assert_str_eq(det_test_fact(e, APP_FACT_FILE_SIZE), "23552");
+    ck_assert_str_eq(det_test_fact(e, APP_FACT_FILE_TYPE), "executable");
     ck_assert_str_eq(det_test_fact(e, APP_FACT_EMBEDDED_ADDRESS), "192.168.1.10:5000");
     e = det_test_find(t, APP_EVENT_DIRECT_CONNECT, 0);
     ck_assert_ptr_nonnull(e);
@@ -202,6 +203,7 @@ START_TEST(test_dcc_send)
     ck_assert_uint_eq(det_test_count(t, APP_EVENT_FILE_TRANSFER), 2);
     e = nth(t, APP_EVENT_FILE_TRANSFER, 1);
     ck_assert_str_eq(det_test_fact(e, APP_FACT_FILE_NAME), "my file.zip");
+    ck_assert_ptr_null(det_test_fact(e, APP_FACT_FILE_TYPE));
     ck_assert_str_eq(det_test_fact(e, APP_FACT_EMBEDDED_ADDRESS), "192.0.2.1:6000");
     det_test_free(t);
 }
