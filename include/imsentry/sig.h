@@ -86,6 +86,13 @@ struct sig_engine *sig_engine_load_buffer(const char *name, const char *buf, siz
 /* Bytes of history the engine keeps per flow direction for content verification. */
 size_t sig_engine_history(const struct sig_engine *se);
 
+/*
+ * The flow's client and server were swapped (flow_set_client): per-direction
+ * matching state follows the bytes it was built from.  The detect stage calls
+ * this where it swaps its own per-direction state.
+ */
+void sig_flow_swap(struct flow *f);
+
 /* Matching state bytes held by the flows of this context now (0 once every flow ended). */
 uint64_t sig_ctx_memuse(const struct sig_ctx *sc);
 

@@ -133,6 +133,23 @@ void sig_flow_end(struct sig_ctx *sc, struct flow *f)
     f->sig = NULL;
 }
 
+void sig_flow_swap(struct flow *f)
+{
+    struct sig_flow *fs;
+    struct sig_dir d;
+    uint64_t *a;
+
+    if (!f || !f->sig)
+        return;
+    fs = f->sig;
+    d = fs->d[0];
+    fs->d[0] = fs->d[1];
+    fs->d[1] = d;
+    a = fs->armed[0];
+    fs->armed[0] = fs->armed[1];
+    fs->armed[1] = a;
+}
+
 /* Carrier name of a tunnel, or NULL. */
 static const char *sig_carrier(const struct sig_tunnel *tun)
 {

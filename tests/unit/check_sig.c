@@ -1112,6 +1112,91 @@ START_TEST(test_password_redaction)
 }
 END_TEST
 
+/* After a client/server swap, per-direction state follows its bytes. */
+START_TEST(test_flow_swap)
+{
+    struct sig_engine *se = content_sig("        - {pattern: abcd, depth: 4}\n");
+    struct config cfg;
+    struct sig_ctx *sc;
+    struct flow f;
+
+    test_config(&cfg);
+    sc = sig_ctx_new(se, &cfg, NULL, NULL);
+    make_flow(&f, 6);
+    sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_UNKNOWN, (const uint8_t *)"ab", 2, 0, NULL);
+    sig_flow_swap(&f); /* the sender of "ab" is now the server */
+    sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_UNKNOWN, (const uint8_t *)"cd", 2, 0, NULL);
+    ck_assert_uint_eq(alerts_of(sc, 1), 0);
+    sig_stream(sc, &f, FLOW_TOCLIENT, APP_PROTO_UNKNOWN, (const uint8_t *)"cd", 2, 0, NULL);
+    ck_assert_uint_eq(alerts_of(sc, 1), 1);
+    sig_flow_end(sc, &f);
+    sig_ctx_free(sc);
+    sig_engine_free(se);
+}
+END_TEST
+
+/* The alerts: and credentials: config keys. */
+START_TEST(test_config_keys)
+{
+    static const char good[] =
+        "alerts:\n"
+        "  max-per-second: 0\n"
+        "  suppress:\n"
+        "    - {id: 9100001}\n"
+        "    - {id: 9100002, track: by_src, ip: 10.1.2.0/24}\n"
+        "    - {id: 9100003, track: by_dst, ip: \"2001:db8::/32\"}\n"
+        "credentials: {password: hmac, hmac-key: \"s3cret key\"}\n";
+    struct {
+        const char *yaml; /* document */
+        const char *err;  /* expected message start */
+    } bad[] = {
+        {"alerts: {max-per-second: -1}\n", "c:1:26: alerts.max-per-second"},
+        {"alerts: {suppress: [{id: 0}]}\n", "c:1:26: alerts.suppress.id"},
+        {"alerts: {suppress: [{track: by_src, ip: 10.0.0.0/8}]}\n", "c:1:21: alerts.suppress: "
+                                                                 "missing key \"id\""},
+        {"alerts: {suppress: [{id: 1, track: by_src}]}\n", "c:1:21: alerts.suppress: \"track\""},
+        {"alerts: {suppress: [{id: 1, track: by_port, ip: 10.0.0.0/8}]}\n",
+         "c:1:36: alerts.suppress.track"},
+        {"alerts: {suppress: [{id: 1, track: by_src, ip: 10.0.0.300/8}]}\n",
+         "c:1:48: alerts.suppress.ip"},
+        {"alerts: {suppress: [{id: 1, sid: 2}]}\n", "c:1:29: unknown key"},
+        {"alerts: {suppress: {id: 1}}\n", "c:1:20: alerts.suppress: expected a sequence"},
+        {"credentials: {password: hmac}\n", "c:1:14: credentials: password is hmac but"},
+        {"credentials: {password: plain}\n", "c:1:25: credentials.password: unknown value"},
+        {"credentials: [clear]\n", "c:1:14: credentials: expected a mapping"},
+    };
+    struct config cfg, def;
+    char err[256];
+
+    config_defaults(&def);
+    ck_assert_uint_eq(def.alerts_max_per_second, LIM_ALERTS_PER_SECOND);
+    ck_assert_uint_eq(def.n_suppress, 0);
+    ck_assert_int_eq(def.cred_password, CRED_PASSWORD_REDACTED);
+    ck_assert_str_eq(def.cred_hmac_key, "");
+    cfg = def;
+    ck_assert_msg(config_load_buffer(&cfg, "c", good, sizeof(good) - 1, err, sizeof(err)) == 0,
+                  "%s", err);
+    ck_assert_uint_eq(cfg.alerts_max_per_second, 0);
+    ck_assert_uint_eq(cfg.n_suppress, 3);
+    ck_assert_uint_eq(cfg.suppress[0].sid, 9100001);
+    ck_assert_int_eq(cfg.suppress[0].track, ALERT_TRACK_ANY);
+    ck_assert_int_eq(cfg.suppress[1].track, ALERT_TRACK_SRC);
+    ck_assert_uint_eq(cfg.suppress[1].net.prefix, 24);
+    ck_assert_int_eq(cfg.suppress[2].track, ALERT_TRACK_DST);
+    ck_assert_uint_eq(cfg.suppress[2].net.family, 6);
+    ck_assert_int_eq(cfg.cred_password, CRED_PASSWORD_HMAC);
+    ck_assert_str_eq(cfg.cred_hmac_key, "s3cret key");
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cfg = def;
+        ck_assert_int_ne(config_load_buffer(&cfg, "c", bad[i].yaml, strlen(bad[i].yaml), err,
+                                            sizeof(err)),
+                         0);
+        ck_assert_msg(strncmp(err, bad[i].err, strlen(bad[i].err)) == 0, "%s: got \"%s\"",
+                      bad[i].yaml, err);
+    }
+}
+END_TEST
+
 /* ---- shipped signatures -------------------------------------------------- */
 
 START_TEST(test_shipped_signatures_load)
@@ -1142,6 +1227,8 @@ static Suite *sig_suite(void)
     tcase_add_test(tc, test_suppress_and_rate);
     tcase_add_test(tc, test_alert_metadata);
     tcase_add_test(tc, test_password_redaction);
+    tcase_add_test(tc, test_flow_swap);
+    tcase_add_test(tc, test_config_keys);
     tcase_add_test(tc, test_shipped_signatures_load);
     suite_add_tcase(s, tc);
     return s;
