@@ -384,7 +384,7 @@ static int det_layer_probe(struct det_call *call, struct det_layer *l, enum flow
         det_call_init(&sub, call->dc, call->f, call->df, l);
         sub.det = det;
         r = det->probe(&sub, *dir, buf, len);
-        if (call->df->swaps != swaps)
+        if ((call->df->swaps - swaps) & 1u)
             *dir = (enum flow_dir)(*dir ^ 1);
         if (r == PROBE_MATCH)
             return (int)i;
@@ -463,7 +463,11 @@ static void det_layer_probe_data(struct det_call *call, struct det_layer *l, enu
         if (!l->dir_done[dir]) {
             won = det_layer_probe(call, l, &dir, NULL, NULL);
             if (won >= 0) {
+                uint32_t swaps = call->df->swaps;
+
                 det_layer_claim(call, l, l->cand[won], dir);
+                if ((call->df->swaps - swaps) & 1u)
+                    dir = (enum flow_dir)(dir ^ 1); /* parse() turned the flow round */
                 if (len > 0)
                     det_layer_live(call, l, dir, data, len, 0);
                 return;
@@ -617,7 +621,11 @@ void detect_udp(struct detect_ctx *dc, struct flow *f, enum flow_dir dir,
         int won = det_layer_probe(&call, l, &dir, &data, &len);
 
         if (won >= 0) {
+            uint32_t swaps = df->swaps;
+
             det_layer_claim(&call, l, l->cand[won], dir);
+            if ((df->swaps - swaps) & 1u)
+                dir = (enum flow_dir)(dir ^ 1);
         } else if (++l->udp_probes >= LIM_DETECT_UDP_PROBES || det_layer_all_out(l)) {
             det_layer_fail(&call, l);
         }

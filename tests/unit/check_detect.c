@@ -524,6 +524,47 @@ START_TEST(test_set_client_swaps)
 }
 END_TEST
 
+/* "FLIP": claims "F"; parse() decides the other side is the client on the first piece. */
+static enum probe_result flip_probe(struct det_call *call, enum flow_dir dir, const uint8_t *buf,
+                                    size_t len)
+{
+    return buf[0] == 'F' ? PROBE_MATCH : PROBE_NO;
+}
+
+static void flip_parse(struct det_call *call, void *state, enum flow_dir dir, const uint8_t *data,
+                       size_t len, unsigned flags)
+{
+    struct late_state *s = state;
+
+    if (s->n == 0)
+        det_set_client(call, (enum flow_dir)(dir ^ 1));
+    late_parse(call, state, dir, data, len, flags);
+}
+
+static const struct detector det_fake_flip = {
+    .name = "flip", .proto = APP_PROTO_YAHOO, .ipproto = 6, .probe = flip_probe,
+    .state_size = sizeof(struct late_state), .parse = flip_parse, .finish = late_finish,
+};
+
+START_TEST(test_set_client_in_parse)
+{
+    const struct detector *const tab[] = {&det_fake_flip};
+    struct det_test *t = det_test_new_table(tab, 1, 6, 40000, 5050);
+    uint8_t *big = malloc(4100);
+
+    reset_globals();
+    memset(big, 'F', 4100);
+    /* one piece larger than the probe buffer: the claim's replay turns the flow round, the
+     * 4 bytes beyond the buffer must follow as the same endpoint's (now to-client) bytes */
+    det_test_feed(t, FLOW_TOSERVER, big, 4100);
+    ck_assert_uint_eq(det_test_flow(t)->cli_port, 5050);
+    det_test_end(t);
+    ck_assert_str_eq(g_late_seen, ">4096|<4|");
+    det_test_free(t);
+    free(big);
+}
+END_TEST
+
 /* ---- tunnels ---- */
 
 START_TEST(test_tunnel)
@@ -833,6 +874,7 @@ static Suite *detect_suite(void)
     tcase_add_test(tc, test_probe_log_full);
     tcase_add_test(tc, test_gap_before_claim);
     tcase_add_test(tc, test_set_client_swaps);
+    tcase_add_test(tc, test_set_client_in_parse);
     tcase_add_test(tc, test_tunnel);
     tcase_add_test(tc, test_tunnel_depth);
     tcase_add_test(tc, test_http_dispatch);
