@@ -130,6 +130,38 @@ long gnut_find_chain(const uint8_t *buf, size_t len, unsigned need)
 
 /* ---- probe ---- */
 
+/* Bytes at the start of a probe where a mid-stream descriptor chain may begin (a tail). */
+#define GNUT_PROBE_SCAN 512
+
+/*
+ * Mid-stream pick-up: from some offset below GNUT_PROBE_SCAN, every
+ * descriptor to the end of the buffer is valid (the last may be cut short)
+ * and at least LIM_GNUTELLA_RESYNC_CHAIN headers are whole, one more when
+ * the chain does not start at the first byte.  Stricter than the resync of
+ * a claimed flow: a lucky pair of headers inside another protocol's bytes
+ * (runs of BitTorrent "have" messages) is not enough.
+ */
+static bool gnut_probe_chain(const uint8_t *buf, size_t len)
+{
+    for (size_t off = 0; off < GNUT_PROBE_SCAN && off + GNUT_HDR <= len; off++) {
+        size_t at = off;
+        unsigned n = 0;
+        bool bad = false;
+        while (at + GNUT_HDR <= len) {
+            long plen = gnut_header_ok(buf + at);
+            if (plen < 0) {
+                bad = true;
+                break;
+            }
+            n++;
+            at += GNUT_HDR + (size_t)plen;
+        }
+        if (!bad && n >= LIM_GNUTELLA_RESYNC_CHAIN + (off ? 1u : 0u))
+            return true;
+    }
+    return false;
+}
+
 static bool gnut_prefix_of(const uint8_t *buf, size_t len, const char *lit)
 {
     size_t l = strlen(lit);
@@ -170,7 +202,6 @@ static enum probe_result gnut_probe(struct det_call *call, enum flow_dir dir, co
 {
     enum flow_dir other = dir == FLOW_TOSERVER ? FLOW_TOCLIENT : FLOW_TOSERVER;
     enum probe_result r;
-    long off;
 
     if (len == 0)
         return PROBE_MORE;
@@ -195,9 +226,11 @@ static enum probe_result gnut_probe(struct det_call *call, enum flow_dir dir, co
     }
     if (gnut_prefix_of(buf, len, "GIV "))
         return PROBE_MORE;
+    /* BitTorrent's handshake (its later messages can look like descriptor chains). */
+    if (len >= 20 && memcmp(buf, "\x13" "BitTorrent protocol", 20) == 0)
+        return PROBE_NO;
     /* Mid-stream descriptors. */
-    off = gnut_find_chain(buf, len, LIM_GNUTELLA_RESYNC_CHAIN);
-    if (off >= 0)
+    if (gnut_probe_chain(buf, len))
         return PROBE_MATCH;
     /* Printable text is some other protocol; binary may still chain. */
     for (size_t i = 0; i < len && i < 64; i++)
