@@ -17,13 +17,6 @@
 
 #include "imsentry/stream.h"
 
-/*
- * Signature matching is linked weakly while src/sig is being written, so the
- * stage and its tests link without it (a NULL sig_ctx never reaches these).
- */
-#pragma weak sig_stream
-#pragma weak sig_event
-
 static const enum stat_id det_flow_stat[APP_PROTO__COUNT] = {
     [APP_PROTO_UNKNOWN] = STAT__COUNT,
     [APP_PROTO_FAILED] = STAT_APP_FLOW_FAILED,

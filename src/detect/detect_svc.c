@@ -13,8 +13,6 @@
 
 #include "detect/det_http.h"
 
-#pragma weak sig_event
-
 /*
  * Parses an embedded address "a.b.c.d", "a.b.c.d:port", "[v6]", "[v6]:port"
  * or bare IPv6 text into family/addr.  False when it is none of those.
