@@ -157,13 +157,13 @@ static json_t *eve_alert_metadata(const struct eve *ev, const struct alert *a)
                 continue;
         }
         if (strcmp(m->key, "password") == 0) {
-            json_array_append_new(arr, eve_password_value(ev, m->value, m->value ? m->value_len : 0));
+            json_array_append_new(arr,
+                                  eve_password_value(ev, m->value, m->value ? m->value_len : 0));
         } else {
             json_t *v = scrub ? eve_scrub_value(a, n, m->value, m->value_len) : NULL;
 
-            json_array_append_new(arr, v ? v
-                                         : eve_json_wire_string(m->value,
-                                                                m->value ? m->value_len : 0));
+            json_array_append_new(
+                arr, v ? v : eve_json_wire_string(m->value, m->value ? m->value_len : 0));
         }
     }
     return md;

@@ -21,12 +21,12 @@
 
 /* Build-time trie. */
 struct ac_build {
-    uint32_t *delta;    /* n_states * n_cls, 0 = no edge (root is never a child) */
-    int32_t *pat_of;    /* per state: pattern ending exactly here, or -1 */
-    uint32_t *fail;     /* per state: failure link */
-    uint32_t n_states;  /* states used */
-    uint32_t cap;       /* states allocated */
-    unsigned n_cls;     /* byte classes */
+    uint32_t *delta;   /* n_states * n_cls, 0 = no edge (root is never a child) */
+    int32_t *pat_of;   /* per state: pattern ending exactly here, or -1 */
+    uint32_t *fail;    /* per state: failure link */
+    uint32_t n_states; /* states used */
+    uint32_t cap;      /* states allocated */
+    unsigned n_cls;    /* byte classes */
 };
 
 /* Adds one state; 0 or IMS_ENOMEM. */
@@ -85,8 +85,10 @@ static int ac_insert_all(struct sig_engine *se, struct ac_build *b, struct sig_a
                     uint32_t ns;
 
                     if (b->n_states >= LIM_SIG_AC_STATES) {
-                        snprintf(err, errlen, "%s:%u:1: patterns need more than %u automaton "
-                                 "states", s->file, s->line, (unsigned)LIM_SIG_AC_STATES);
+                        snprintf(err, errlen,
+                                 "%s:%u:1: patterns need more than %u automaton "
+                                 "states",
+                                 s->file, s->line, (unsigned)LIM_SIG_AC_STATES);
                         return IMS_ELIMIT;
                     }
                     rc = ac_add_state(b, &ns);

@@ -204,8 +204,7 @@ static bool sig_verify_from(struct sig_verify *sv, unsigned i, uint64_t prev_end
     return false;
 }
 
-bool sig_contents_verify(const struct sig_view *v, const struct sig *s, unsigned j,
-                         uint64_t *steps)
+bool sig_contents_verify(const struct sig_view *v, const struct sig *s, unsigned j, uint64_t *steps)
 {
     struct sig_verify sv = {v, s, j, steps};
 

@@ -37,8 +37,8 @@
 #include "imsentry/err.h"
 #include "imsentry/stream.h"
 
-struct sig_ctx *sig_ctx_new(const struct sig_engine *se, const struct config *cfg,
-                            struct stats *st, struct eve *ev)
+struct sig_ctx *sig_ctx_new(const struct sig_engine *se, const struct config *cfg, struct stats *st,
+                            struct eve *ev)
 {
     struct sig_ctx *sc = calloc(1, sizeof(*sc));
 
@@ -431,7 +431,8 @@ void sig_event(struct sig_ctx *sc, struct flow *f, const struct app_event *ev,
     if (!sc || !f || !ev || !sc->se || (unsigned)ev->dir > FLOW_TOCLIENT)
         return;
     se = sc->se;
-    if ((unsigned)ev->type >= APP_EVENT__COUNT || se->ev_start[ev->type] == se->ev_start[ev->type + 1])
+    if ((unsigned)ev->type >= APP_EVENT__COUNT ||
+        se->ev_start[ev->type] == se->ev_start[ev->type + 1])
         return;
     proto = ev->proto != APP_PROTO_UNKNOWN ? ev->proto : f->app_proto;
     carrier = sig_carrier(tun) ? sig_carrier(tun) : sig_event_carrier(ev);

@@ -29,9 +29,9 @@ enum sig_transport {
 
 /* match.direction */
 enum sig_direction {
-    SIG_DIR_ANY = 0,       /* any */
-    SIG_DIR_TOSERVER = 1,  /* to_server */
-    SIG_DIR_TOCLIENT = 2   /* to_client */
+    SIG_DIR_ANY = 0,      /* any */
+    SIG_DIR_TOSERVER = 1, /* to_server */
+    SIG_DIR_TOCLIENT = 2  /* to_client */
 };
 
 /* match.tunnel */
@@ -53,33 +53,33 @@ enum sig_thr_type {
 
 /* threshold.track */
 enum sig_thr_track {
-    SIG_TRACK_SRC = 0,  /* by_src: the alert's source address */
-    SIG_TRACK_DST = 1,  /* by_dst: the alert's destination address */
-    SIG_TRACK_FLOW = 2  /* by_flow: the flow */
+    SIG_TRACK_SRC = 0, /* by_src: the alert's source address */
+    SIG_TRACK_DST = 1, /* by_dst: the alert's destination address */
+    SIG_TRACK_FLOW = 2 /* by_flow: the flow */
 };
 
 /* One content entry, Snort semantics (offsets in bytes of one direction's stream). */
 struct sig_content {
-    uint8_t *pat;         /* pattern bytes (|hex| decoded), owned */
-    uint32_t len;         /* pattern length, >= 1 */
-    bool nocase;          /* ASCII case-insensitive */
-    bool relative;        /* distance or within given: relative to the previous content */
-    bool has_depth;       /* depth given (absolute) */
-    bool has_within;      /* within given (relative) */
-    uint32_t offset;      /* absolute: first byte the match may start at */
-    uint32_t depth;       /* absolute: the match ends at most offset+depth */
-    int32_t distance;     /* relative: start at least previous end + distance */
-    uint32_t within;      /* relative: end at most previous end + distance + within */
-    uint32_t ac_id;       /* pattern id in the automaton */
+    uint8_t *pat;     /* pattern bytes (|hex| decoded), owned */
+    uint32_t len;     /* pattern length, >= 1 */
+    bool nocase;      /* ASCII case-insensitive */
+    bool relative;    /* distance or within given: relative to the previous content */
+    bool has_depth;   /* depth given (absolute) */
+    bool has_within;  /* within given (relative) */
+    uint32_t offset;  /* absolute: first byte the match may start at */
+    uint32_t depth;   /* absolute: the match ends at most offset+depth */
+    int32_t distance; /* relative: start at least previous end + distance */
+    uint32_t within;  /* relative: end at most previous end + distance + within */
+    uint32_t ac_id;   /* pattern id in the automaton */
 };
 
 /* One facts: condition. */
 struct sig_fact_cond {
-    int key;              /* enum app_fact_key */
-    bool present;         /* "present": any value */
-    unsigned n_values;    /* accepted values (any of) */
-    char **values;        /* NUL-terminated, owned */
-    size_t *value_lens;   /* their lengths */
+    int key;            /* enum app_fact_key */
+    bool present;       /* "present": any value */
+    unsigned n_values;  /* accepted values (any of) */
+    char **values;      /* NUL-terminated, owned */
+    size_t *value_lens; /* their lengths */
 };
 
 /* One ports: entry, inclusive. */
@@ -90,41 +90,41 @@ struct sig_port_range {
 
 /* A compiled signature. */
 struct sig {
-    uint32_t id;             /* signature id (unique) */
-    uint32_t rev;            /* revision */
-    char *msg;               /* message, owned */
-    char *category;          /* category, owned */
-    int severity;            /* 1 .. 4 */
-    char **services;         /* services, owned */
-    unsigned n_services;     /* entries */
-    char **risks;            /* threat-matrix risk categories, owned */
-    unsigned n_risks;        /* entries */
-    char **refs;             /* references, owned (documentation only) */
-    unsigned n_refs;         /* entries */
-    char *countermeasure;    /* countermeasure or NULL, owned */
+    uint32_t id;          /* signature id (unique) */
+    uint32_t rev;         /* revision */
+    char *msg;            /* message, owned */
+    char *category;       /* category, owned */
+    int severity;         /* 1 .. 4 */
+    char **services;      /* services, owned */
+    unsigned n_services;  /* entries */
+    char **risks;         /* threat-matrix risk categories, owned */
+    unsigned n_risks;     /* entries */
+    char **refs;          /* references, owned (documentation only) */
+    unsigned n_refs;      /* entries */
+    char *countermeasure; /* countermeasure or NULL, owned */
 
     enum sig_transport transport; /* match.transport */
     enum sig_direction direction; /* match.direction */
-    uint32_t app_protos;     /* bit per enum app_proto; 0 = any */
-    int event;               /* enum app_event_type, -1 for a content signature */
-    struct sig_fact_cond *facts; /* match.facts, owned */
-    unsigned n_facts;        /* entries */
-    enum sig_tunnel_cond tunnel; /* match.tunnel */
+    uint32_t app_protos;          /* bit per enum app_proto; 0 = any */
+    int event;                    /* enum app_event_type, -1 for a content signature */
+    struct sig_fact_cond *facts;  /* match.facts, owned */
+    unsigned n_facts;             /* entries */
+    enum sig_tunnel_cond tunnel;  /* match.tunnel */
     struct sig_port_range *ports; /* match.ports (either endpoint), owned */
-    unsigned n_ports;        /* entries; 0 = any */
+    unsigned n_ports;             /* entries; 0 = any */
     struct sig_content *contents; /* match.content, owned */
-    unsigned n_contents;     /* entries; 0 for an event signature */
-    unsigned fast;           /* index of the fast (prefilter) content: the longest */
+    unsigned n_contents;          /* entries; 0 for an event signature */
+    unsigned fast;                /* index of the fast (prefilter) content: the longest */
 
     enum sig_thr_type thr_type;   /* threshold.type */
     enum sig_thr_track thr_track; /* threshold.track */
-    uint32_t thr_count;      /* threshold.count */
-    uint32_t thr_seconds;    /* threshold.seconds */
+    uint32_t thr_count;           /* threshold.count */
+    uint32_t thr_seconds;         /* threshold.seconds */
 
-    const char *file;        /* file it came from (engine-owned string) */
-    unsigned line;           /* line of its id value (of the entry until the id is read) */
-    unsigned col;            /* column of its id value */
-    unsigned idx;            /* its index in sig_engine.sigs */
+    const char *file; /* file it came from (engine-owned string) */
+    unsigned line;    /* line of its id value (of the entry until the id is read) */
+    unsigned col;     /* column of its id value */
+    unsigned idx;     /* its index in sig_engine.sigs */
 };
 
 /* One (signature, content) that ends where an automaton pattern ends. */
@@ -140,15 +140,15 @@ struct sig_ac_ref {
  * ASCII case-folded; candidates are verified exactly afterwards.
  */
 struct sig_ac {
-    uint8_t cls[256];     /* byte (folded) -> class */
-    unsigned n_cls;       /* classes used */
-    uint32_t n_states;    /* states; 0 is the root */
-    uint32_t *delta;      /* n_states * n_cls next states */
-    uint32_t *out_start;  /* per state: first index into out_refs */
-    uint32_t *out_refs;   /* per state: pattern ids ending here (suffixes included) */
-    uint32_t n_pats;      /* distinct patterns */
-    uint32_t *pat_len;    /* per pattern: length */
-    uint32_t *ref_start;  /* per pattern: first index into refs (n_pats + 1 entries) */
+    uint8_t cls[256];        /* byte (folded) -> class */
+    unsigned n_cls;          /* classes used */
+    uint32_t n_states;       /* states; 0 is the root */
+    uint32_t *delta;         /* n_states * n_cls next states */
+    uint32_t *out_start;     /* per state: first index into out_refs */
+    uint32_t *out_refs;      /* per state: pattern ids ending here (suffixes included) */
+    uint32_t n_pats;         /* distinct patterns */
+    uint32_t *pat_len;       /* per pattern: length */
+    uint32_t *ref_start;     /* per pattern: first index into refs (n_pats + 1 entries) */
     struct sig_ac_ref *refs; /* (signature, content) pairs per pattern */
 };
 
@@ -159,47 +159,47 @@ struct sig_file {
 };
 
 struct sig_engine {
-    struct sig *sigs;       /* signatures in load order */
-    unsigned n_sigs;        /* entries */
-    unsigned cap_sigs;      /* allocated */
-    struct sig_file *files; /* names of files read */
-    struct sig_ac ac;       /* automaton over every content pattern */
-    bool has_content;       /* any content signature at all */
-    size_t history;         /* bytes of each direction kept (power of two, or 0) */
-    uint32_t *by_id_sorted; /* signature indexes sorted by id (sig_engine_msg) */
-    uint32_t *ev_sigs;      /* event signature indexes grouped by event type */
+    struct sig *sigs;                        /* signatures in load order */
+    unsigned n_sigs;                         /* entries */
+    unsigned cap_sigs;                       /* allocated */
+    struct sig_file *files;                  /* names of files read */
+    struct sig_ac ac;                        /* automaton over every content pattern */
+    bool has_content;                        /* any content signature at all */
+    size_t history;                          /* bytes of each direction kept (power of two, or 0) */
+    uint32_t *by_id_sorted;                  /* signature indexes sorted by id (sig_engine_msg) */
+    uint32_t *ev_sigs;                       /* event signature indexes grouped by event type */
     uint32_t ev_start[APP_EVENT__COUNT + 1]; /* per event type: first index into ev_sigs */
 };
 
 /* Matching state of one direction of a flow. */
 struct sig_dir {
-    uint32_t ac_state;    /* automaton state after the last byte */
-    uint64_t off;         /* stream offset of the next byte */
-    uint64_t valid_from;  /* first offset whose byte is valid (after the last gap/reset) */
-    bool tunneled;        /* bytes come from inside a tunnel (offsets restarted there) */
-    uint8_t *hist;        /* ring of the last se->history bytes (NULL: not allocated) */
+    uint32_t ac_state;   /* automaton state after the last byte */
+    uint64_t off;        /* stream offset of the next byte */
+    uint64_t valid_from; /* first offset whose byte is valid (after the last gap/reset) */
+    bool tunneled;       /* bytes come from inside a tunnel (offsets restarted there) */
+    uint8_t *hist;       /* ring of the last se->history bytes (NULL: not allocated) */
 };
 
 /* Per flow (f->sig). */
 struct sig_flow {
-    struct sig_dir d[2];  /* by enum flow_dir */
+    struct sig_dir d[2];                 /* by enum flow_dir */
     uint64_t login[LIM_SIG_LOGIN_DEDUP]; /* hashes of (sid, login attempt) alerted */
-    unsigned n_login;     /* entries used */
-    unsigned login_next;  /* next slot to overwrite when full */
-    size_t bytes;         /* memory charged for this flow */
-    uint64_t *alerted;    /* bitset: signature alerted on this flow */
-    uint64_t *armed[2];   /* bitsets per direction: fast pattern seen */
-    uint64_t bits[];      /* storage of the three bitsets */
+    unsigned n_login;                    /* entries used */
+    unsigned login_next;                 /* next slot to overwrite when full */
+    size_t bytes;                        /* memory charged for this flow */
+    uint64_t *alerted;                   /* bitset: signature alerted on this flow */
+    uint64_t *armed[2];                  /* bitsets per direction: fast pattern seen */
+    uint64_t bits[];                     /* storage of the three bitsets */
 };
 
 /* Threshold tracking entry. */
 struct sig_thr_entry {
-    uint32_t sid;         /* signature id; 0 = free */
-    uint8_t key[17];      /* family + address, or flow id bytes */
-    uint32_t count;       /* matches in the current period */
-    int64_t start_us;     /* start of the period */
-    int64_t period_us;    /* its length (the signature's seconds) */
-    bool alerted;         /* both: alerted in this period */
+    uint32_t sid;      /* signature id; 0 = free */
+    uint8_t key[17];   /* family + address, or flow id bytes */
+    uint32_t count;    /* matches in the current period */
+    int64_t start_us;  /* start of the period */
+    int64_t period_us; /* its length (the signature's seconds) */
+    bool alerted;      /* both: alerted in this period */
 };
 
 struct sig_ctx {
@@ -214,6 +214,18 @@ struct sig_ctx {
     int64_t rate_second;         /* packet-time second of the rate-limit bucket */
     uint32_t rate_count;         /* alerts written in that second */
 };
+
+/* ---- sig_load.c ---- */
+
+/*
+ * Parses one YAML document (name for messages) and appends its signatures
+ * to se; 0, or an IMS_E* code with "name:line:col: message" in err.
+ */
+int sig_parse_text(struct sig_engine *se, const char *name, const char *buf, size_t len, char *err,
+                   size_t errlen);
+
+/* Releases what a signature owns. */
+void sig_release(struct sig *s);
 
 /* ---- sig_content.c ---- */
 
@@ -232,12 +244,12 @@ static inline uint8_t sig_fold(uint8_t c)
 
 /* Bytes of one direction as verification sees them: history ring + current chunk. */
 struct sig_view {
-    const uint8_t *hist;   /* ring (may be NULL when hsize is 0) */
-    size_t hmask;          /* ring size - 1 */
-    uint64_t chunk_off;    /* stream offset of chunk[0] */
-    const uint8_t *chunk;  /* current chunk */
-    uint64_t lo;           /* first offset readable */
-    uint64_t hi;           /* one past the last offset readable (the match point) */
+    const uint8_t *hist;  /* ring (may be NULL when hsize is 0) */
+    size_t hmask;         /* ring size - 1 */
+    uint64_t chunk_off;   /* stream offset of chunk[0] */
+    const uint8_t *chunk; /* current chunk */
+    uint64_t lo;          /* first offset readable */
+    uint64_t hi;          /* one past the last offset readable (the match point) */
 };
 
 /* True when content c occurs at stream offset s of the view (bytes in range). */

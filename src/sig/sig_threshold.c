@@ -77,8 +77,8 @@ bool sig_threshold_pass(struct sig_ctx *sc, const struct sig *s, const struct fl
         stats_inc(sc->st, STAT_DETECT_THRESHOLD_TABLE_FULL);
         return true;
     }
-    if (e->sid != s->id || memcmp(e->key, key, sizeof(key)) != 0 ||
-        ts_us - e->start_us >= period || ts_us < e->start_us) {
+    if (e->sid != s->id || memcmp(e->key, key, sizeof(key)) != 0 || ts_us - e->start_us >= period ||
+        ts_us < e->start_us) {
         e->sid = s->id;
         memcpy(e->key, key, sizeof(key));
         e->start_us = ts_us;

@@ -44,8 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.srv_port = 5190;
         f.flow_id = 1;
         sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, data, size / 2, 0, NULL);
-        sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, data + size / 2, size - size / 2, 0,
-                   NULL);
+        sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, data + size / 2, size - size / 2, 0, NULL);
         app_event_init(&ev, APP_EVENT_LOGIN, APP_PROTO_ICQ, FLOW_TOSERVER);
         app_event_add_str(&ev, APP_FACT_USERNAME, "1234567");
         app_event_add_str(&ev, APP_FACT_PASSWORD_FORM, "roasted");

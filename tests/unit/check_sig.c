@@ -28,8 +28,8 @@
 static struct sig_engine *load_ok(const char *yaml)
 {
     char err[512];
-    struct sig_engine *se = sig_engine_load_buffer("test.yaml", yaml, strlen(yaml), err,
-                                                   sizeof(err));
+    struct sig_engine *se =
+        sig_engine_load_buffer("test.yaml", yaml, strlen(yaml), err, sizeof(err));
 
     ck_assert_msg(se != NULL, "load failed: %s", err);
     return se;
@@ -86,9 +86,9 @@ static void make_flow(struct flow *f, uint8_t proto)
 
 /* Alert counts per sid collected from sig_ctx_alert_counts. */
 struct counts {
-    uint32_t sid[64];  /* ids */
-    uint64_t n[64];    /* alerts */
-    unsigned used;     /* entries */
+    uint32_t sid[64]; /* ids */
+    uint64_t n[64];   /* alerts */
+    unsigned used;    /* entries */
 };
 
 static void count_cb(void *user, uint32_t sid, const char *msg, uint64_t n)
@@ -125,10 +125,10 @@ static void test_config(struct config *cfg)
 
 /* A valid signature with one line replaced: used to place errors at known lines. */
 #define SIG_HEAD                                                                                   \
-    "signatures:\n"           /* 1 */                                                            \
-    "  - id: 9100001\n"       /* 2 */                                                            \
-    "    rev: 1\n"            /* 3 */                                                            \
-    "    msg: \"test\"\n"     /* 4 */                                                            \
+    "signatures:\n"                        /* 1 */                                                 \
+    "  - id: 9100001\n"                    /* 2 */                                                 \
+    "    rev: 1\n"                         /* 3 */                                                 \
+    "    msg: \"test\"\n"                  /* 4 */                                                 \
     "    category: \"Policy Violation\"\n" /* 5 */
 
 START_TEST(test_load_valid)
@@ -210,15 +210,15 @@ START_TEST(test_load_errors)
     /* unknown names */
     expect_error(SIG_HEAD "    severity: 1\n    match: {event: logon}\n", 7, 20,
                  "unknown event \"logon\"");
-    expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, app_proto: [aim, aol]}\n",
-                 7, 44, "unknown protocol \"aol\"");
+    expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, app_proto: [aim, aol]}\n", 7,
+                 44, "unknown protocol \"aol\"");
     expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, app_proto: any}\n", 7, 38,
                  "unknown protocol \"any\"");
     expect_error(SIG_HEAD "    severity: 1\n    match:\n      event: login\n"
                           "      facts: {pasword: present}\n",
                  9, 15, "unknown fact \"pasword\"");
-    expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, direction: inbound}\n", 7,
-                 38, "unknown value \"inbound\"");
+    expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, direction: inbound}\n", 7, 38,
+                 "unknown value \"inbound\"");
     /* content and event together, and neither */
     expect_error(SIG_HEAD "    severity: 1\n    match:\n      event: login\n"
                           "      content: [{pattern: a}]\n",
@@ -267,8 +267,8 @@ START_TEST(test_load_errors)
                           "    threshold: {type: sometimes, track: by_src, count: 1, seconds: 1}\n",
                  8, 23, "unknown value \"sometimes\"");
     /* ports */
-    expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, ports: [\"6000-5000\"]}\n",
-                 7, 35, "not a port or range");
+    expect_error(SIG_HEAD "    severity: 1\n    match: {event: login, ports: [\"6000-5000\"]}\n", 7,
+                 35, "not a port or range");
     /* structure */
     expect_error("rules: []\n", 1, 1, "unknown key \"rules\"");
     expect_error("signatures: {a: 1}\n", 1, 13, "expected a sequence");
@@ -351,8 +351,7 @@ static uint64_t run_split(const struct sig_engine *se, const void *data, size_t 
     make_flow(&f, 6);
     if (k == len + 1) {
         for (size_t i = 0; i < len; i++)
-            sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, (const uint8_t *)data + i, 1, 0,
-                       NULL);
+            sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, (const uint8_t *)data + i, 1, 0, NULL);
     } else {
         sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, data, k, 0, NULL);
         sig_stream(sc, &f, FLOW_TOSERVER, APP_PROTO_AIM, (const uint8_t *)data + k, len - k, 0,
@@ -607,7 +606,7 @@ START_TEST(test_prefilter_property)
         se = load_ok(yaml);
         free(yaml);
         for (size_t i = 0; i < len; i++)
-            data[i] = (uint8_t)"abABc"[rnd_next(&seed) % 5];
+            data[i] = (uint8_t) "abABc"[rnd_next(&seed) % 5];
 
         test_config(&cfg);
         sc = sig_ctx_new(se, &cfg, NULL, NULL);
@@ -983,13 +982,13 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 static json_t *alert_through_eve(struct config *cfg, const char *user, const char *pw,
                                  const struct sig_tunnel *tun)
 {
-    struct sig_engine *se = load_ok(
-        "signatures:\n"
-        "  - id: 40\n    rev: 2\n    msg: \"IMSENTRY ICQ login\"\n"
-        "    category: Credential Exposure\n    severity: 1\n    services: [icq, aim]\n"
-        "    risks: [credential-theft, policy-violation]\n"
-        "    countermeasure: \"Deny login.icq.com on TCP 5190\"\n"
-        "    match: {event: login}\n");
+    struct sig_engine *se =
+        load_ok("signatures:\n"
+                "  - id: 40\n    rev: 2\n    msg: \"IMSENTRY ICQ login\"\n"
+                "    category: Credential Exposure\n    severity: 1\n    services: [icq, aim]\n"
+                "    risks: [credential-theft, policy-violation]\n"
+                "    countermeasure: \"Deny login.icq.com on TCP 5190\"\n"
+                "    match: {event: login}\n");
     char dir[64] = "/tmp/check_sig_eve_XXXXXX", path[128], err[256], line[8192];
     struct app_event ev;
     struct sig_ctx *sc;
@@ -1101,7 +1100,8 @@ START_TEST(test_password_redaction)
     snprintf(cfg.cred_hmac_key, sizeof(cfg.cred_hmac_key), "key");
     o = alert_through_eve(&cfg, "1234567", "hunter2", NULL);
     ck_assert_str_eq(meta_join(o, "password"),
-                     "hmac-sha256:05d210d8af05129cb4bc04565faa72f9"); /* python3 hmac.new(b"key", b"hunter2", sha256) */
+                     "hmac-sha256:05d210d8af05129cb4bc04565faa72f9"); /* python3 hmac.new(b"key",
+                                                                         b"hunter2", sha256) */
     json_decref(o);
 
     /* clear */
@@ -1138,14 +1138,13 @@ END_TEST
 /* The alerts: and credentials: config keys. */
 START_TEST(test_config_keys)
 {
-    static const char good[] =
-        "alerts:\n"
-        "  max-per-second: 0\n"
-        "  suppress:\n"
-        "    - {id: 9100001}\n"
-        "    - {id: 9100002, track: by_src, ip: 10.1.2.0/24}\n"
-        "    - {id: 9100003, track: by_dst, ip: \"2001:db8::/32\"}\n"
-        "credentials: {password: hmac, hmac-key: \"s3cret key\"}\n";
+    static const char good[] = "alerts:\n"
+                               "  max-per-second: 0\n"
+                               "  suppress:\n"
+                               "    - {id: 9100001}\n"
+                               "    - {id: 9100002, track: by_src, ip: 10.1.2.0/24}\n"
+                               "    - {id: 9100003, track: by_dst, ip: \"2001:db8::/32\"}\n"
+                               "credentials: {password: hmac, hmac-key: \"s3cret key\"}\n";
     struct {
         const char *yaml; /* document */
         const char *err;  /* expected message start */
@@ -1153,7 +1152,7 @@ START_TEST(test_config_keys)
         {"alerts: {max-per-second: -1}\n", "c:1:26: alerts.max-per-second"},
         {"alerts: {suppress: [{id: 0}]}\n", "c:1:26: alerts.suppress.id"},
         {"alerts: {suppress: [{track: by_src, ip: 10.0.0.0/8}]}\n", "c:1:21: alerts.suppress: "
-                                                                 "missing key \"id\""},
+                                                                    "missing key \"id\""},
         {"alerts: {suppress: [{id: 1, track: by_src}]}\n", "c:1:21: alerts.suppress: \"track\""},
         {"alerts: {suppress: [{id: 1, track: by_port, ip: 10.0.0.0/8}]}\n",
          "c:1:36: alerts.suppress.track"},
@@ -1188,9 +1187,8 @@ START_TEST(test_config_keys)
     ck_assert_str_eq(cfg.cred_hmac_key, "s3cret key");
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         cfg = def;
-        ck_assert_int_ne(config_load_buffer(&cfg, "c", bad[i].yaml, strlen(bad[i].yaml), err,
-                                            sizeof(err)),
-                         0);
+        ck_assert_int_ne(
+            config_load_buffer(&cfg, "c", bad[i].yaml, strlen(bad[i].yaml), err, sizeof(err)), 0);
         ck_assert_msg(strncmp(err, bad[i].err, strlen(bad[i].err)) == 0, "%s: got \"%s\"",
                       bad[i].yaml, err);
     }
