@@ -257,6 +257,12 @@ int sig_ac_build(struct sig_engine *se, char *err, size_t errlen)
     rc = ac_finish(&b, ac);
     if (rc)
         goto out;
+    /* Next states become flagged row offsets (LIM_SIG_AC_STATES * 231 classes < 2^31). */
+    for (size_t i = 0; i < (size_t)b.n_states * b.n_cls; i++) {
+        uint32_t t = b.delta[i];
+
+        b.delta[i] = t * b.n_cls | (ac->out_start[t] != ac->out_start[t + 1] ? SIG_AC_OUT : 0);
+    }
     ac->n_states = b.n_states;
     ac->delta = b.delta;
     b.delta = NULL;

@@ -237,6 +237,7 @@ static void sig_stream_hits(struct sig_ctx *sc, struct flow *f, struct sig_flow 
     const struct sig_ac *ac = &se->ac;
     const char *carrier = sig_carrier(tun);
 
+    state = sig_ac_state(ac, state);
     for (uint32_t o = ac->out_start[state]; o < ac->out_start[state + 1]; o++) {
         uint32_t pat = ac->out_refs[o];
 
@@ -305,7 +306,7 @@ void sig_stream(struct sig_ctx *sc, struct flow *f, enum flow_dir dir, enum app_
     state = d->ac_state;
     for (size_t i = 0; i < len; i++) {
         state = sig_ac_step(&se->ac, state, data[i]);
-        if (se->ac.out_start[state] != se->ac.out_start[state + 1]) {
+        if (state & SIG_AC_OUT) {
             v.hi = d->off + i + 1;
             sig_stream_hits(sc, f, fs, dir, proto, tun, state, &v);
         }

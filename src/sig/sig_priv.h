@@ -269,10 +269,23 @@ bool sig_contents_verify(const struct sig_view *v, const struct sig *s, unsigned
 int sig_ac_build(struct sig_engine *se, char *err, size_t errlen);
 void sig_ac_free(struct sig_ac *ac);
 
-/* Next state (one table lookup). */
-static inline uint32_t sig_ac_step(const struct sig_ac *ac, uint32_t state, uint8_t byte)
+/*
+ * Automaton states as the matcher carries them: the state's row offset in
+ * delta (state number * n_cls), with SIG_AC_OUT set when patterns end there,
+ * so one load and one test per byte.
+ */
+#define SIG_AC_OUT 0x80000000u
+
+/* Next state (one table lookup); st is a row offset, possibly flagged. */
+static inline uint32_t sig_ac_step(const struct sig_ac *ac, uint32_t st, uint8_t byte)
 {
-    return ac->delta[(size_t)state * ac->n_cls + ac->cls[byte]];
+    return ac->delta[(st & ~SIG_AC_OUT) + ac->cls[byte]];
+}
+
+/* State number of a row offset. */
+static inline uint32_t sig_ac_state(const struct sig_ac *ac, uint32_t st)
+{
+    return (st & ~SIG_AC_OUT) / ac->n_cls;
 }
 
 /* ---- sig_match.c ---- */
