@@ -25,6 +25,7 @@
 #include "imsentry/config.h"
 #include "imsentry/log.h"
 #include "imsentry/output.h"
+#include "imsentry/sig.h"
 #include "imsentry/stats.h"
 
 #ifndef IMSENTRY_SIGDIR
@@ -188,16 +189,21 @@ static int parse_args(int argc, char **argv, struct options *o)
     return 0;
 }
 
-/* The signature engine arrives with its own issue; until then -S must at least exist. */
-static int check_signatures(const char *path)
+/* Loads and compiles the signatures; errors name file:line:col. */
+static struct sig_engine *load_signatures(const char *path)
 {
+    struct sig_engine *se;
     struct stat sb;
+    char err[1024];
 
     if (stat(path, &sb) != 0) {
         log_err("%s: signatures not found: %s", path, strerror(errno));
-        return -1;
+        return NULL;
     }
-    return 0;
+    se = sig_engine_load(path, err, sizeof(err));
+    if (!se)
+        log_err("%s", err);
+    return se;
 }
 
 /* Most directory levels of -l that imsentry creates and hands to the -u user. */
@@ -351,6 +357,13 @@ static bool run_source(const struct options *o, struct run_totals *rt, struct wo
     return true;
 }
 
+/* One summary line per signature that alerted. */
+static void print_sig_count(void *user, uint32_t sid, const char *msg, uint64_t n)
+{
+    (void)user;
+    fprintf(stderr, "              %6llu  [%u] %s\n", (unsigned long long)n, sid, msg ? msg : "");
+}
+
 static void print_summary(const struct run_totals *rt, struct worker *w, const char *eve_file)
 {
     const struct stats *st = worker_stats(w);
@@ -369,6 +382,8 @@ static void print_summary(const struct run_totals *rt, struct worker *w, const c
             bytes / 1e6);
     fprintf(stderr, "  flows       %llu\n", (unsigned long long)st->v[STAT_FLOW_TOTAL]);
     fprintf(stderr, "  alerts      %llu\n", (unsigned long long)st->v[STAT_DETECT_ALERT]);
+    if (worker_sig(w))
+        sig_ctx_alert_counts(worker_sig(w), print_sig_count, NULL);
     for (int id = 0; id < STAT__COUNT; id++) {
         if (!st->v[id] || !stats_anomaly_info((enum stat_id)id, NULL, NULL))
             continue;
@@ -399,7 +414,7 @@ static int check_files(const struct options *o)
     return 0;
 }
 
-static int run(const struct options *o, const struct config *cfg)
+static int run(const struct options *o, const struct config *cfg, const struct sig_engine *se)
 {
     struct run_totals rt;
     struct capture *live = NULL;
@@ -429,7 +444,7 @@ static int run(const struct options *o, const struct config *cfg)
     }
     if (o->user && drop_privileges(o->user, eve_path(ev), &nd) != 0)
         goto out;
-    w = worker_new(cfg, ev);
+    w = worker_new(cfg, ev, se);
     if (!w) {
         log_err("out of memory creating the worker");
         goto out;
@@ -477,9 +492,11 @@ out:
 
 int main(int argc, char **argv)
 {
+    struct sig_engine *se;
     struct options o;
     struct config cfg;
     char err[1024];
+    int rc;
 
     if (parse_args(argc, argv, &o) != 0)
         return 1;
@@ -491,12 +508,20 @@ int main(int argc, char **argv)
     log_set_level((enum log_level)cfg.log_level);
     if (!o.sig_path)
         o.sig_path = IMSENTRY_SIGDIR;
-    if (check_signatures(o.sig_path) != 0)
+    se = load_signatures(o.sig_path);
+    if (!se)
         return 1;
     if (o.test_only) {
-        printf("configuration %s and signatures %s OK\n",
-               o.config_path ? o.config_path : "(built-in defaults)", o.sig_path);
+        printf("configuration %s and %u signatures from %s OK\n",
+               o.config_path ? o.config_path : "(built-in defaults)", sig_engine_count(se),
+               o.sig_path);
+        sig_engine_free(se);
         return 0;
     }
-    return run(&o, &cfg);
+    if (cfg.cred_password == CRED_PASSWORD_CLEAR)
+        log_warn("credentials.password is 'clear': recovered passwords will be written to "
+                 "eve.json in the clear");
+    rc = run(&o, &cfg, se);
+    sig_engine_free(se);
+    return rc;
 }

@@ -58,8 +58,17 @@ bool capture_is_live(const struct capture *cap);
 
 struct worker;
 
-/* Creates a worker writing to ev (not owned); cfg must outlive it. NULL on failure. */
-struct worker *worker_new(const struct config *cfg, struct eve *ev);
+struct sig_engine;
+struct sig_ctx;
+
+/*
+ * Creates a worker writing to ev (not owned) and matching se's signatures
+ * (may be NULL: no alerts); cfg, ev and se must outlive it.  NULL on failure.
+ */
+struct worker *worker_new(const struct config *cfg, struct eve *ev, const struct sig_engine *se);
+
+/* The worker's signature matcher (NULL without signatures), for the run summary. */
+struct sig_ctx *worker_sig(struct worker *w);
 
 /* Ends all flows (flow events written) and frees the worker. */
 void worker_free(struct worker *w);

@@ -1,9 +1,11 @@
 /*
  * capture_worker.c - drives captured packets through the pipeline.
  *
- * A worker owns a decoder, a flow table, a TCP reassembler and the counters
- * they write; it writes anomaly events for malformed packets and stream
- * anomalies, and flow events as flows end.
+ * A worker owns a decoder, a flow table, a TCP reassembler, the app-layer
+ * detectors, a signature matcher and the counters they write; it writes
+ * anomaly events for malformed packets and stream anomalies, and flow
+ * events as flows end.  Data path: decode -> flow -> stream (TCP) ->
+ * detect -> sig -> output; UDP payloads go from the flow to detect.
  * Timers run on packet time so offline runs are reproducible: flow and
  * fragment timeouts are checked once per second of packet time.
  */
@@ -12,7 +14,9 @@
 #include <stdlib.h>
 
 #include "imsentry/decode.h"
+#include "imsentry/detect.h"
 #include "imsentry/flow.h"
+#include "imsentry/sig.h"
 #include "imsentry/stream.h"
 
 /* Microseconds of packet time between timeout sweeps. */
@@ -25,21 +29,20 @@ struct worker {
     struct decode_ctx *dc;    /* decoder (owns the defragmenter) */
     struct flow_table *ft;    /* flows */
     struct stream_ctx *sc;    /* TCP reassembly */
+    struct sig_ctx *sig;      /* signature matching (NULL without signatures) */
+    struct detect_ctx *det;   /* app-layer detectors */
     int64_t last_ts;          /* newest packet time seen */
     int64_t next_timer;       /* packet time of the next timeout sweep */
     uint64_t pcap_cnt;        /* packets handed to this worker */
 };
 
-/* In-order bytes of a TCP direction; the app-layer stage plugs in here. */
+/* In-order bytes of a TCP direction go to the detectors. */
 static void worker_stream_data(void *user, struct flow *f, enum flow_dir dir,
                                const uint8_t *data, size_t len, unsigned flags)
 {
-    (void)user;
-    (void)f;
-    (void)dir;
-    (void)data;
-    (void)len;
-    (void)flags;
+    struct worker *w = user;
+
+    detect_stream_data(w->det, f, dir, data, len, flags);
 }
 
 static void worker_stream_event(void *user, struct flow *f, enum stat_id id)
@@ -53,8 +56,11 @@ static void worker_flow_end(void *user, struct flow *f)
 {
     struct worker *w = user;
 
-    /* the reassembler delivers what it still holds before the flow is written */
+    /* the reassembler delivers what it still holds, detectors report what is pending
+     * (logins with no reply), then the flow is written with its final app_proto */
     stream_flow_end(w->sc, f);
+    detect_flow_end(w->det, f);
+    sig_flow_end(w->sig, f);
     eve_write_flow(w->eve, f);
 }
 
@@ -91,7 +97,7 @@ static void worker_stream_settings(const struct config *cfg, struct stream_setti
             }
 }
 
-struct worker *worker_new(const struct config *cfg, struct eve *ev)
+struct worker *worker_new(const struct config *cfg, struct eve *ev, const struct sig_engine *se)
 {
     struct worker *w = calloc(1, sizeof(*w));
     struct stream_settings ss;
@@ -108,11 +114,23 @@ struct worker *worker_new(const struct config *cfg, struct eve *ev)
     if (!w->sc)
         goto out_decode;
     stream_ctx_set_event_cb(w->sc, worker_stream_event, w);
+    if (se) {
+        w->sig = sig_ctx_new(se, cfg, &w->stats, ev);
+        if (!w->sig)
+            goto out_stream;
+    }
+    w->det = detect_ctx_new(cfg, &w->stats, w->sig);
+    if (!w->det)
+        goto out_sig;
     w->ft = flow_table_new(cfg, &w->stats, worker_flow_end, w);
     if (!w->ft)
-        goto out_stream;
+        goto out_detect;
     return w;
 
+out_detect:
+    detect_ctx_free(w->det);
+out_sig:
+    sig_ctx_free(w->sig);
 out_stream:
     stream_ctx_free(w->sc);
 out_decode:
@@ -131,7 +149,9 @@ void worker_free(struct worker *w)
 {
     if (!w)
         return;
-    flow_table_free(w->ft); /* ends every flow through the stream first */
+    flow_table_free(w->ft); /* ends every flow through stream, detect and sig first */
+    detect_ctx_free(w->det);
+    sig_ctx_free(w->sig);
     stream_ctx_free(w->sc);
     decode_ctx_free(w->dc);
     free(w);
@@ -166,14 +186,24 @@ void worker_packet(struct worker *w, struct packet *pkt)
         w->last_ts = pkt->ts_us;
     worker_timers(w, w->last_ts);
 
+    detect_set_time(w->det, pkt->ts_us);
     res = decode_packet(w->dc, pkt);
     for (unsigned i = 0; i < pkt->n_anomalies; i++)
         eve_write_anomaly(w->eve, pkt, (enum stat_id)pkt->anomalies[i]);
     if (res != DECODE_L4)
         return;
     f = flow_table_packet(w->ft, pkt, &dir);
-    if (f && pkt->ip_proto == 6)
+    if (!f)
+        return;
+    if (pkt->ip_proto == 6)
         stream_packet(w->sc, f, dir, pkt);
+    else if (pkt->ip_proto == 17 && pkt->payload_len)
+        detect_udp(w->det, f, dir, pkt);
+}
+
+struct sig_ctx *worker_sig(struct worker *w)
+{
+    return w->sig;
 }
 
 struct stats *worker_stats(struct worker *w)
