@@ -121,6 +121,7 @@ void det_set_client(struct det_call *call, enum flow_dir client_dir)
         return;
     flow_set_client(call->f, FLOW_TOCLIENT);
     det_layer_swap(&call->df->top);
+    sig_flow_swap(call->f); /* the matcher's per-direction state follows its bytes */
     call->df->swaps++;
 }
 
