@@ -118,7 +118,8 @@ static void msn_login_emit(struct det_call *call, struct msn_state *st, enum flo
 
     if (!st->pending)
         return;
-    msn_event(&ev, APP_EVENT_LOGIN, dir);
+    /* the attempt is the client's, whichever side's message settled it */
+    msn_event(&ev, APP_EVENT_LOGIN, st->client_known ? st->client_dir : dir);
     if (st->user[0])
         app_event_add_str(&ev, APP_FACT_USERNAME, st->user);
     app_event_add_str(&ev, APP_FACT_PASSWORD_FORM,
@@ -732,8 +733,8 @@ static void msn_http_body(struct det_call *call, const struct http_msg *msg)
 static bool msn_http_inspect(struct det_call *call, const struct http_msg *msg)
 {
     struct app_event ev;
-    char val[128];
-    size_t vlen;
+    char action[64], ip[128];
+    size_t alen, ilen;
 
     if (msg->is_request) {
         if (!http_span_eq(&msg->path, "/gateway/gateway.dll"))
@@ -745,10 +746,11 @@ static bool msn_http_inspect(struct det_call *call, const struct http_msg *msg)
             return false;
     }
     msn_event(&ev, APP_EVENT_HTTP_GATEWAY, msg->is_request ? FLOW_TOSERVER : FLOW_TOCLIENT);
-    if (msg->is_request && http_query_param(msg, "Action", val, sizeof(val), &vlen))
-        app_event_add(&ev, APP_FACT_MSG_TYPE, val, vlen);
-    if (msg->is_request && http_query_param(msg, "IP", val, sizeof(val), &vlen))
-        app_event_add(&ev, APP_FACT_SERVER, val, vlen);
+    /* two buffers: facts point into them until det_emit */
+    if (msg->is_request && http_query_param(msg, "Action", action, sizeof(action), &alen))
+        app_event_add(&ev, APP_FACT_MSG_TYPE, action, alen);
+    if (msg->is_request && http_query_param(msg, "IP", ip, sizeof(ip), &ilen))
+        app_event_add(&ev, APP_FACT_SERVER, ip, ilen);
     det_emit(call, &ev);
     msn_http_body(call, msg);
     return true;

@@ -80,7 +80,8 @@ static void ymsg_login_emit(struct det_call *call, struct ymsg_state *st, enum f
 
     if (!st->pending)
         return;
-    ymsg_event(&ev, APP_EVENT_LOGIN, dir);
+    /* the attempt is the client's, whichever side's message settled it */
+    ymsg_event(&ev, APP_EVENT_LOGIN, st->client_known ? st->client_dir : dir);
     if (st->user[0])
         app_event_add_str(&ev, APP_FACT_USERNAME, st->user);
     app_event_add_str(&ev, APP_FACT_PASSWORD_FORM, "hashed");
