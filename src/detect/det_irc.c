@@ -396,7 +396,8 @@ static void irc_dcc(struct det_call *call, enum flow_dir dir, const struct cred_
         return;
     }
     irc_ev(&ev, APP_EVENT_DIRECT_CONNECT, dir);
-    app_event_add(&ev, APP_FACT_MSG_TYPE, kind.p, kind.len);
+    app_event_add_str(&ev, APP_FACT_MSG_TYPE,
+                      cred_token_eq(kind.p, kind.len, "SEND") ? "DCC SEND" : "DCC CHAT");
     app_event_add_str(&ev, APP_FACT_EMBEDDED_ADDRESS, addr);
     det_emit(call, &ev);
 }
