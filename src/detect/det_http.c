@@ -35,27 +35,27 @@
 
 /* One login attempt waiting for the response that tells its outcome. */
 struct http_login_rec {
-    bool used;          /* slot holds an attempt */
-    bool proxy;         /* from Proxy-Authorization (else Authorization) */
-    bool digest;        /* Digest (else Basic) */
-    bool has_pass;      /* a password / response was present */
-    uint32_t seq;       /* index of the request that carried it */
-    uint16_t user_len;  /* bytes in user */
-    uint16_t pass_len;  /* bytes in pass */
+    bool used;                         /* slot holds an attempt */
+    bool proxy;                        /* from Proxy-Authorization (else Authorization) */
+    bool digest;                       /* Digest (else Basic) */
+    bool has_pass;                     /* a password / response was present */
+    uint32_t seq;                      /* index of the request that carried it */
+    uint16_t user_len;                 /* bytes in user */
+    uint16_t pass_len;                 /* bytes in pass */
     uint8_t user[LIM_PROXY_FIELD_MAX]; /* user name as sent (decoded for Basic) */
     uint8_t pass[LIM_PROXY_FIELD_MAX]; /* Basic password, or Digest response hex */
 };
 
 /* Per-flow state. */
 struct http_state {
-    struct http_conn conn;     /* the message parser, both sides */
-    struct det_call *call;     /* framework handle during one callback (else NULL) */
-    bool tunnel_open;          /* det_tunnel_open() was called */
-    uint16_t target_len;       /* bytes in target */
+    struct http_conn conn;                /* the message parser, both sides */
+    struct det_call *call;                /* framework handle during one callback (else NULL) */
+    bool tunnel_open;                     /* det_tunnel_open() was called */
+    uint16_t target_len;                  /* bytes in target */
     char target[LIM_PROXY_FIELD_MAX + 1]; /* host:port of the last CONNECT, NUL-terminated */
     struct http_login_rec pend[LIM_HTTP_LOGIN_PENDING]; /* attempts awaiting their response */
-    bool have_last;            /* last_hash is set */
-    uint64_t last_hash;        /* hash of the last LOGIN reported (identical repeats dropped) */
+    bool have_last;                                     /* last_hash is set */
+    uint64_t last_hash; /* hash of the last LOGIN reported (identical repeats dropped) */
 };
 
 static const uint16_t http_ports[] = {80, 8080, 3128, 8000, 8001, 8002, 8008, 8888};
@@ -114,13 +114,12 @@ static struct http_login_rec *login_slot(struct http_state *st)
 }
 
 /* Basic: base64("user:pass"), split at the first colon. */
-static void auth_basic(struct http_state *st, const struct http_msg *m, struct bcur *c,
-                       bool proxy)
+static void auth_basic(struct http_state *st, const struct http_msg *m, struct bcur *c, bool proxy)
 {
     uint8_t dec[2 * LIM_PROXY_FIELD_MAX + 2];
     size_t n = 0;
-    int rc = cred_base64_decode(bcur_ptr(c), bcur_remaining(c), dec, sizeof(dec), &n,
-                                CRED_B64_LENIENT);
+    int rc =
+        cred_base64_decode(bcur_ptr(c), bcur_remaining(c), dec, sizeof(dec), &n, CRED_B64_LENIENT);
     if ((rc != 0 && rc != IMS_ELIMIT) || n == 0)
         goto out;
     struct bcur d;
@@ -138,8 +137,8 @@ static void auth_basic(struct http_state *st, const struct http_msg *m, struct b
     if (colon >= 0) {
         bcur_skip(&d, ulen + 1);
         r->has_pass = true;
-        r->pass_len = (uint16_t)cred_copy_field(r->pass, sizeof(r->pass), bcur_ptr(&d),
-                                                bcur_remaining(&d));
+        r->pass_len =
+            (uint16_t)cred_copy_field(r->pass, sizeof(r->pass), bcur_ptr(&d), bcur_remaining(&d));
     }
 out:
     memset(dec, 0, sizeof(dec));
@@ -174,8 +173,7 @@ static size_t digest_value(struct bcur *c, uint8_t *out, size_t cap)
 }
 
 /* Digest: username="..." (the user) and response="..." (the hash). */
-static void auth_digest(struct http_state *st, const struct http_msg *m, struct bcur *c,
-                        bool proxy)
+static void auth_digest(struct http_state *st, const struct http_msg *m, struct bcur *c, bool proxy)
 {
     uint8_t user[LIM_PROXY_FIELD_MAX], resp[LIM_PROXY_FIELD_MAX], junk[16];
     size_t ulen = 0, rlen = 0;
@@ -225,8 +223,8 @@ static void auth_digest(struct http_state *st, const struct http_msg *m, struct 
     r->pass_len = (uint16_t)rlen;
 }
 
-static void auth_header(struct http_state *st, const struct http_msg *m,
-                        const struct http_span *v, bool proxy)
+static void auth_header(struct http_state *st, const struct http_msg *m, const struct http_span *v,
+                        bool proxy)
 {
     struct bcur c;
     struct cred_span scheme;
@@ -300,9 +298,8 @@ static void on_message(void *user, bool from_client, const struct http_msg *m)
         if (a)
             auth_header(st, m, a, true);
         if (http_span_eq(&m->method, "CONNECT") && !st->tunnel_open) {
-            st->target_len = (uint16_t)cred_copy_field((uint8_t *)st->target,
-                                                       sizeof(st->target) - 1, m->uri.p,
-                                                       m->uri.len);
+            st->target_len = (uint16_t)cred_copy_field(
+                (uint8_t *)st->target, sizeof(st->target) - 1, m->uri.p, m->uri.len);
             st->target[st->target_len] = '\0';
         }
         return;
@@ -310,8 +307,7 @@ static void on_message(void *user, bool from_client, const struct http_msg *m)
     if (m->status < 200)
         return;
     logins_settle(st, m);
-    if (http_conn_tunnel(&st->conn) && !st->tunnel_open &&
-        http_span_eq(&m->req_method, "CONNECT"))
+    if (http_conn_tunnel(&st->conn) && !st->tunnel_open && http_span_eq(&m->req_method, "CONNECT"))
         tunnel_open(st);
 }
 
@@ -343,8 +339,8 @@ static int http_init(struct det_call *call, void *state)
     return 0;
 }
 
-static void http_parse(struct det_call *call, void *state, enum flow_dir dir,
-                       const uint8_t *data, size_t len, unsigned flags)
+static void http_parse(struct det_call *call, void *state, enum flow_dir dir, const uint8_t *data,
+                       size_t len, unsigned flags)
 {
     struct http_state *st = state;
     bool cli = dir == FLOW_TOSERVER;

@@ -329,10 +329,10 @@ static void parse_target(struct http_half *h, struct http_msg *m)
     if (t->len && t->p[0] != '/' && t->p[0] != '*') {
         /* absolute-form: scheme "://" authority [path-abempty] ["?" query] */
         size_t i = 0;
-        while (i < t->len && ((t->p[i] >= 'a' && t->p[i] <= 'z') ||
-                              (t->p[i] >= 'A' && t->p[i] <= 'Z') || t->p[i] == '+' ||
-                              t->p[i] == '-' || t->p[i] == '.' ||
-                              (i && t->p[i] >= '0' && t->p[i] <= '9')))
+        while (i < t->len &&
+               ((t->p[i] >= 'a' && t->p[i] <= 'z') || (t->p[i] >= 'A' && t->p[i] <= 'Z') ||
+                t->p[i] == '+' || t->p[i] == '-' || t->p[i] == '.' ||
+                (i && t->p[i] >= '0' && t->p[i] <= '9')))
             i++;
         if (i && i + 3 <= t->len && memcmp(t->p + i, "://", 3) == 0) {
             bcur_skip(&c, i + 3);
@@ -472,8 +472,7 @@ static int64_t content_length(const struct http_msg *m)
         while (bcur_remaining(&c)) {
             int64_t v = 0;
             unsigned digits = 0;
-            while (bcur_remaining(&c) && bcur_peek_u8(&c, 0) >= '0' &&
-                   bcur_peek_u8(&c, 0) <= '9') {
+            while (bcur_remaining(&c) && bcur_peek_u8(&c, 0) >= '0' && bcur_peek_u8(&c, 0) <= '9') {
                 if (++digits > HTTP_CL_DIGITS_MAX)
                     return -2;
                 v = v * 10 + (bcur_u8(&c) - '0');
@@ -551,8 +550,8 @@ static void finish_msg(struct http_conn *c, struct http_half *h, bool from_clien
     }
 }
 
-static void keep_body(struct http_conn *c, struct http_half *h, bool from_client,
-                      const uint8_t *p, size_t n, const struct http_parser_cb *cb, void *user)
+static void keep_body(struct http_conn *c, struct http_half *h, bool from_client, const uint8_t *p,
+                      size_t n, const struct http_parser_cb *cb, void *user)
 {
     size_t room = sizeof(h->body) - h->body_len;
     size_t take = n < room ? n : room;
@@ -701,8 +700,8 @@ static void head_done(struct http_conn *c, struct http_half *h, bool from_client
 }
 
 /* Collects start line and header bytes up to the next LF; returns bytes used. */
-static size_t feed_head(struct http_conn *c, struct http_half *h, bool from_client,
-                        struct bcur *in, const struct http_parser_cb *cb, void *user)
+static size_t feed_head(struct http_conn *c, struct http_half *h, bool from_client, struct bcur *in,
+                        const struct http_parser_cb *cb, void *user)
 {
     long lf = bcur_find(in, '\n');
     size_t n = lf < 0 ? bcur_remaining(in) : (size_t)lf + 1;
@@ -711,9 +710,10 @@ static size_t feed_head(struct http_conn *c, struct http_half *h, bool from_clie
 
     if (line_now + n > LIM_HTTP_LINE_MAX + 2 || h->head_len + n > sizeof(h->head)) {
         bool line = line_now + n > LIM_HTTP_LINE_MAX + 2;
-        resync(c, h, first && !start_prefix_ok(from_client, h->head, h->head_len)
-                         ? HTTP_ANOM_GARBAGE
-                         : (line ? HTTP_ANOM_LINE_TOO_LONG : HTTP_ANOM_HEAD_TOO_LARGE),
+        resync(c, h,
+               first && !start_prefix_ok(from_client, h->head, h->head_len)
+                   ? HTTP_ANOM_GARBAGE
+                   : (line ? HTTP_ANOM_LINE_TOO_LONG : HTTP_ANOM_HEAD_TOO_LARGE),
                cb, user);
         h->mode = lf < 0 ? HTTP_MODE_SKIP_LINE : HTTP_MODE_START;
         bcur_skip(in, n);
@@ -1006,13 +1006,47 @@ size_t http_conn_take_hold(struct http_conn *c, const uint8_t **data, uint64_t *
 /* ---- probing ---- */
 
 /* Registered methods (RFC 9110, RFC 5789, WebDAV RFC 4918/3253/5323, Exchange B* verbs). */
-static const char *const http_methods[] = {
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT",
-    "MKACTIVITY", "CHECKOUT", "CHECKIN", "MERGE", "VERSION-CONTROL", "MKWORKSPACE", "LABEL",
-    "UPDATE", "UNCHECKOUT", "BASELINE-CONTROL", "ACL", "MKCALENDAR", "ORDERPATCH",
-    "SUBSCRIBE", "UNSUBSCRIBE", "NOTIFY", "POLL", "BCOPY", "BDELETE", "BMOVE", "BPROPFIND",
-    "BPROPPATCH", "X-MS-ENUMATTS"};
+static const char *const http_methods[] = {"GET",
+                                           "HEAD",
+                                           "POST",
+                                           "PUT",
+                                           "DELETE",
+                                           "CONNECT",
+                                           "OPTIONS",
+                                           "TRACE",
+                                           "PATCH",
+                                           "PROPFIND",
+                                           "PROPPATCH",
+                                           "MKCOL",
+                                           "COPY",
+                                           "MOVE",
+                                           "LOCK",
+                                           "UNLOCK",
+                                           "SEARCH",
+                                           "REPORT",
+                                           "MKACTIVITY",
+                                           "CHECKOUT",
+                                           "CHECKIN",
+                                           "MERGE",
+                                           "VERSION-CONTROL",
+                                           "MKWORKSPACE",
+                                           "LABEL",
+                                           "UPDATE",
+                                           "UNCHECKOUT",
+                                           "BASELINE-CONTROL",
+                                           "ACL",
+                                           "MKCALENDAR",
+                                           "ORDERPATCH",
+                                           "SUBSCRIBE",
+                                           "UNSUBSCRIBE",
+                                           "NOTIFY",
+                                           "POLL",
+                                           "BCOPY",
+                                           "BDELETE",
+                                           "BMOVE",
+                                           "BPROPFIND",
+                                           "BPROPPATCH",
+                                           "X-MS-ENUMATTS"};
 
 static bool known_method(const struct http_span *m)
 {

@@ -56,24 +56,24 @@ enum socks_sstage {
 
 /* Per-flow state. */
 struct socks_state {
-    struct det_call *call;        /* framework handle during one callback */
-    uint8_t version;              /* 4 or 5 once known, 0 before */
-    uint8_t cstage;               /* enum socks_cstage */
-    uint8_t sstage;               /* enum socks_sstage */
-    bool tunnel_open;             /* det_tunnel_open() was called */
-    bool login_pending;           /* a login awaits its outcome */
-    bool login_v4;                /* the pending login is a SOCKS4 user id (no password) */
-    uint16_t user_len;            /* bytes in user */
-    uint16_t pass_len;            /* bytes in pass */
-    uint16_t target_len;          /* bytes in target */
-    uint16_t buf_len[2];          /* bytes in buf, per direction */
-    uint16_t hold_len;            /* bytes in hold */
-    uint64_t hold_dropped;        /* client bytes beyond hold (a gap for the tunnel) */
-    uint8_t user[SOCKS_FIELD_MAX];   /* user name / user id */
-    uint8_t pass[SOCKS_FIELD_MAX];   /* RFC 1929 password */
+    struct det_call *call;                /* framework handle during one callback */
+    uint8_t version;                      /* 4 or 5 once known, 0 before */
+    uint8_t cstage;                       /* enum socks_cstage */
+    uint8_t sstage;                       /* enum socks_sstage */
+    bool tunnel_open;                     /* det_tunnel_open() was called */
+    bool login_pending;                   /* a login awaits its outcome */
+    bool login_v4;                        /* the pending login is a SOCKS4 user id (no password) */
+    uint16_t user_len;                    /* bytes in user */
+    uint16_t pass_len;                    /* bytes in pass */
+    uint16_t target_len;                  /* bytes in target */
+    uint16_t buf_len[2];                  /* bytes in buf, per direction */
+    uint16_t hold_len;                    /* bytes in hold */
+    uint64_t hold_dropped;                /* client bytes beyond hold (a gap for the tunnel) */
+    uint8_t user[SOCKS_FIELD_MAX];        /* user name / user id */
+    uint8_t pass[SOCKS_FIELD_MAX];        /* RFC 1929 password */
     char target[LIM_PROXY_FIELD_MAX + 1]; /* host:port asked for, NUL-terminated */
-    uint8_t buf[2][LIM_SOCKS_MSG_MAX];  /* partial handshake message per direction */
-    uint8_t hold[LIM_SOCKS_HOLD];       /* client bytes waiting for the reply */
+    uint8_t buf[2][LIM_SOCKS_MSG_MAX];    /* partial handshake message per direction */
+    uint8_t hold[LIM_SOCKS_HOLD];         /* client bytes waiting for the reply */
 };
 
 static const uint16_t socks_ports[] = {1080, 1081, 9050, 8124, 9901};
@@ -350,8 +350,8 @@ static long client_msg(struct socks_state *st, const uint8_t *buf, size_t len)
             t = snprintf(st->target, sizeof(st->target), "%.*s:%u", (int)hlen,
                          (const char *)buf + hoff, port);
         else
-            t = snprintf(st->target, sizeof(st->target), "%u.%u.%u.%u:%u", buf[4], buf[5],
-                         buf[6], buf[7], port);
+            t = snprintf(st->target, sizeof(st->target), "%u.%u.%u.%u:%u", buf[4], buf[5], buf[6],
+                         buf[7], port);
         st->target_len = (uint16_t)(t < 0 ? 0 : strlen(st->target));
         if (uid > 0) {
             memcpy(st->user, buf + 8, (size_t)uid);
@@ -482,8 +482,7 @@ static void pass_bytes(struct socks_state *st, enum flow_dir dir, const uint8_t 
         det_tunnel_data(st->call, dir, p, n, 0);
 }
 
-static void side_data(struct socks_state *st, enum flow_dir dir, const uint8_t *data,
-                      size_t len)
+static void side_data(struct socks_state *st, enum flow_dir dir, const uint8_t *data, size_t len)
 {
     struct bcur in;
     uint8_t *buf = st->buf[dir];
@@ -500,8 +499,7 @@ static void side_data(struct socks_state *st, enum flow_dir dir, const uint8_t *
         bcur_copy(&in, buf + *blen, take);
         *blen = (uint16_t)(*blen + take);
         while (*blen && !passing(st, dir)) {
-            long n = dir == FLOW_TOSERVER ? client_msg(st, buf, *blen)
-                                          : server_msg(st, buf, *blen);
+            long n = dir == FLOW_TOSERVER ? client_msg(st, buf, *blen) : server_msg(st, buf, *blen);
             if (n < 0 || (n == 0 && *blen == LIM_SOCKS_MSG_MAX)) {
                 /* not SOCKS (any more): stop following this side */
                 *blen = 0;
@@ -532,8 +530,8 @@ static void side_data(struct socks_state *st, enum flow_dir dir, const uint8_t *
 
 /* ---- detector interface ---- */
 
-static enum probe_result socks_probe(struct det_call *call, enum flow_dir dir,
-                                     const uint8_t *buf, size_t len)
+static enum probe_result socks_probe(struct det_call *call, enum flow_dir dir, const uint8_t *buf,
+                                     size_t len)
 {
     if (!len)
         return PROBE_MORE;
@@ -590,8 +588,8 @@ static enum probe_result socks_probe(struct det_call *call, enum flow_dir dir,
     return PROBE_NO;
 }
 
-static void socks_parse(struct det_call *call, void *state, enum flow_dir dir,
-                        const uint8_t *data, size_t len, unsigned flags)
+static void socks_parse(struct det_call *call, void *state, enum flow_dir dir, const uint8_t *data,
+                        size_t len, unsigned flags)
 {
     struct socks_state *st = state;
 

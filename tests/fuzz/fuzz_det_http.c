@@ -100,8 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
                 const uint8_t *held;
                 uint64_t dropped;
-                if (http_conn_tunnel(c) && http_conn_take_hold(c, &held, &dropped) >
-                                               LIM_HTTP_BODY_KEEP)
+                if (http_conn_tunnel(c) &&
+                    http_conn_take_hold(c, &held, &dropped) > LIM_HTTP_BODY_KEEP)
                     abort();
             } else {
                 det_test_feed(t, srv ? FLOW_TOCLIENT : FLOW_TOSERVER, data + off, n);

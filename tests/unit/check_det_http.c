@@ -20,30 +20,30 @@
 #define REC_MAX 16
 
 struct rec_msg {
-    bool from_client;   /* side */
-    bool is_request;    /* request or response */
-    bool absolute_form; /* target form */
-    bool body_complete; /* whole body kept */
-    int status;         /* response status */
-    uint32_t seq;       /* request index */
-    char method[32];    /* method */
+    bool from_client;    /* side */
+    bool is_request;     /* request or response */
+    bool absolute_form;  /* target form */
+    bool body_complete;  /* whole body kept */
+    int status;          /* response status */
+    uint32_t seq;        /* request index */
+    char method[32];     /* method */
     char req_method[32]; /* response: method answered */
-    char uri[256];      /* raw target */
-    char path[256];     /* decoded path */
-    char query[256];    /* raw query */
-    char host[128];     /* host */
-    char body[4096];    /* body kept */
-    size_t body_len;    /* its length */
-    unsigned n_headers; /* headers kept */
+    char uri[256];       /* raw target */
+    char path[256];      /* decoded path */
+    char query[256];     /* raw query */
+    char host[128];      /* host */
+    char body[4096];     /* body kept */
+    size_t body_len;     /* its length */
+    unsigned n_headers;  /* headers kept */
 };
 
 struct rec {
-    unsigned n;                    /* messages */
-    struct rec_msg m[REC_MAX];     /* copies */
-    unsigned anomalies;            /* anomaly callbacks */
-    char param[64];                /* http_query_param("login") of the last request */
-    char xlong[128];               /* value of X-Long (folded header) */
-    char ctype[64];                /* value of content-type (asked in lower case) */
+    unsigned n;                /* messages */
+    struct rec_msg m[REC_MAX]; /* copies */
+    unsigned anomalies;        /* anomaly callbacks */
+    char param[64];            /* http_query_param("login") of the last request */
+    char xlong[128];           /* value of X-Long (folded header) */
+    char ctype[64];            /* value of content-type (asked in lower case) */
 };
 
 static void span_copy(char *dst, size_t cap, const struct http_span *s)
@@ -272,8 +272,10 @@ START_TEST(test_bad_chunk_resync)
     struct http_conn *c = conn_new();
     struct rec r = {0};
     /* "zz" is no chunk size: the message ends there, the next request is still found */
-    feed(c, true, "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\njunk\r\n"
-                  "GET /after HTTP/1.1\r\n\r\n", &r);
+    feed(c, true,
+         "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\njunk\r\n"
+         "GET /after HTTP/1.1\r\n\r\n",
+         &r);
     ck_assert_uint_eq(r.n, 2);
     ck_assert(!r.m[0].body_complete);
     ck_assert_str_eq(r.m[1].path, "/after");
@@ -281,8 +283,10 @@ START_TEST(test_bad_chunk_resync)
     struct http_conn *c2 = conn_new();
     struct rec r2 = {0};
     /* a chunk size of 16 hex digits overflows the cap */
-    feed(c2, true, "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                   "10000000000000000\r\n", &r2);
+    feed(c2, true,
+         "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "10000000000000000\r\n",
+         &r2);
     ck_assert_uint_eq(c2->anomalies[HTTP_ANOM_BAD_CHUNK], 1);
     free(c);
     free(c2);
@@ -297,8 +301,7 @@ START_TEST(test_content_length_conflict)
     ck_assert_uint_eq(c->anomalies[HTTP_ANOM_BAD_LENGTH], 1);
     ck_assert_uint_eq(r.n, 1);
     /* identical values in a list are fine (RFC 9110 8.6) */
-    feed(c, true, "POST /b HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\nhiGET /c HTTP/1.1\r\n\r\n",
-         &r);
+    feed(c, true, "POST /b HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\nhiGET /c HTTP/1.1\r\n\r\n", &r);
     ck_assert_uint_eq(r.n, 3);
     ck_assert_mem_eq(r.m[1].body, "hi", 2);
     ck_assert_str_eq(r.m[2].path, "/c");
@@ -313,8 +316,10 @@ START_TEST(test_head_response_has_no_body)
     struct rec r = {0};
     feed(c, true, "HEAD /h HTTP/1.1\r\n\r\nGET /g HTTP/1.1\r\n\r\n", &r);
     /* the HEAD response announces 100 bytes but carries none */
-    feed(c, false, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
-                   "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", &r);
+    feed(c, false,
+         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+         &r);
     ck_assert_uint_eq(r.n, 4);
     ck_assert_str_eq(r.m[2].req_method, "HEAD");
     ck_assert_uint_eq(r.m[2].body_len, 0);
@@ -330,8 +335,7 @@ START_TEST(test_interim_and_close_delimited)
     struct rec r = {0};
     feed(c, true, "POST /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nz", &r);
     /* 100 Continue does not answer the request; the final response is read until close */
-    feed(c, false, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nbody until close",
-         &r);
+    feed(c, false, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nbody until close", &r);
     ck_assert_uint_eq(r.n, 2); /* request + 100; the 200 waits for its end */
     ck_assert_int_eq(r.m[1].status, 100);
     http_conn_eof(c, false, &cb, &r);
@@ -348,9 +352,11 @@ START_TEST(test_absolute_form)
     struct http_conn *c = conn_new();
     struct rec r = {0};
     /* forward proxy request: the authority of the URI wins over Host; userinfo dropped */
-    feed(c, true, "GET http://user:pw@Example.com:8080/p%41th?q=1 HTTP/1.1\r\n"
-                  "Host: other.example\r\n\r\n"
-                  "GET http://example.org HTTP/1.0\r\n\r\n", &r);
+    feed(c, true,
+         "GET http://user:pw@Example.com:8080/p%41th?q=1 HTTP/1.1\r\n"
+         "Host: other.example\r\n\r\n"
+         "GET http://example.org HTTP/1.0\r\n\r\n",
+         &r);
     ck_assert_uint_eq(r.n, 2);
     ck_assert(r.m[0].absolute_form);
     ck_assert_str_eq(r.m[0].host, "Example.com:8080");
@@ -376,8 +382,7 @@ START_TEST(test_garbage_resync)
     ck_assert_str_eq(r.m[0].path, "/x");
     ck_assert_uint_eq(c->anomalies[HTTP_ANOM_GARBAGE], 1); /* once per resync episode */
     /* the server side resyncs on "HTTP/" lines only */
-    feed(c, false, "tail of an earlier body\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
-         &r);
+    feed(c, false, "tail of an earlier body\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", &r);
     ck_assert_uint_eq(r.n, 2);
     ck_assert_int_eq(r.m[1].status, 200);
     free(c);
@@ -494,11 +499,12 @@ START_TEST(test_connect_refused_replays_held)
     struct http_conn *c = conn_new();
     struct rec r = {0};
     /* 407: the bytes held after the first CONNECT are the retry with credentials */
-    feed(c, true, "CONNECT h:8000 HTTP/1.1\r\n\r\n"
-                  "CONNECT h:8000 HTTP/1.1\r\nProxy-Authorization: Basic dTpw\r\n\r\n", &r);
-    ck_assert_uint_eq(r.n, 1);
-    feed(c, false, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
+    feed(c, true,
+         "CONNECT h:8000 HTTP/1.1\r\n\r\n"
+         "CONNECT h:8000 HTTP/1.1\r\nProxy-Authorization: Basic dTpw\r\n\r\n",
          &r);
+    ck_assert_uint_eq(r.n, 1);
+    feed(c, false, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", &r);
     ck_assert_uint_eq(r.n, 3);
     ck_assert_int_eq(r.m[1].status, 407);
     ck_assert_str_eq(r.m[2].method, "CONNECT");
@@ -531,22 +537,17 @@ START_TEST(test_probe_start)
     ck_assert_int_eq(http_probe_start((const uint8_t *)"\r\nPROPFIND /d HTTP/1.1\n", 23),
                      HTTP_START_REQUEST);
     ck_assert_int_eq(http_probe_start((const uint8_t *)"GET / HT", 8), HTTP_START_MORE);
-    ck_assert_int_eq(http_probe_start((const uint8_t *)"HTTP/1.1 200", 12),
-                     HTTP_START_RESPONSE);
+    ck_assert_int_eq(http_probe_start((const uint8_t *)"HTTP/1.1 200", 12), HTTP_START_RESPONSE);
     ck_assert_int_eq(http_probe_start((const uint8_t *)"HTTP/1.0 404 Not Found\r\n", 24),
                      HTTP_START_RESPONSE);
     ck_assert_int_eq(http_probe_start((const uint8_t *)"HTTP/1.", 7), HTTP_START_MORE);
     /* unknown method, HTTP/2 preface, Gnutella and RTSP lines are not HTTP/1.x */
-    ck_assert_int_eq(http_probe_start((const uint8_t *)"FOO / HTTP/1.1\r\n", 16),
-                     HTTP_START_NO);
-    ck_assert_int_eq(http_probe_start((const uint8_t *)"PRI * HTTP/2.0\r\n", 16),
-                     HTTP_START_NO);
+    ck_assert_int_eq(http_probe_start((const uint8_t *)"FOO / HTTP/1.1\r\n", 16), HTTP_START_NO);
+    ck_assert_int_eq(http_probe_start((const uint8_t *)"PRI * HTTP/2.0\r\n", 16), HTTP_START_NO);
     ck_assert_int_eq(http_probe_start((const uint8_t *)"GNUTELLA CONNECT/0.6\r\n", 22),
                      HTTP_START_NO);
-    ck_assert_int_eq(http_probe_start((const uint8_t *)"RTSP/1.0 200 OK\r\n", 17),
-                     HTTP_START_NO);
-    ck_assert_int_eq(http_probe_start((const uint8_t *)"get / HTTP/1.1\r\n", 16),
-                     HTTP_START_NO);
+    ck_assert_int_eq(http_probe_start((const uint8_t *)"RTSP/1.0 200 OK\r\n", 17), HTTP_START_NO);
+    ck_assert_int_eq(http_probe_start((const uint8_t *)"get / HTTP/1.1\r\n", 16), HTTP_START_NO);
     ck_assert_int_eq(http_probe_start((const uint8_t *)"\x16\x03\x01", 3), HTTP_START_NO);
 }
 END_TEST
@@ -569,12 +570,15 @@ START_TEST(test_det_basic_failure_then_success)
 {
     struct det_test *t = http_flow(80);
     /* dGVzdDpmYWlsMg== = "test:fail2", dGVzdDpvaw== = "test:ok" */
-    feed_s(t, FLOW_TOSERVER, "GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dGVzdDpmYWlsMg==\r\n\r\n");
+    feed_s(t, FLOW_TOSERVER,
+           "GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dGVzdDpmYWlsMg==\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
-    feed_s(t, FLOW_TOSERVER, "GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dGVzdDpvaw==\r\n\r\n");
+    feed_s(t, FLOW_TOSERVER,
+           "GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dGVzdDpvaw==\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     /* the browser repeats the same credentials: not another attempt */
-    feed_s(t, FLOW_TOSERVER, "GET /b HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dGVzdDpvaw==\r\n\r\n");
+    feed_s(t, FLOW_TOSERVER,
+           "GET /b HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dGVzdDpvaw==\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     det_test_end(t);
     ck_assert_int_eq(det_test_app_proto(t), APP_PROTO_HTTP);
@@ -623,7 +627,8 @@ START_TEST(test_det_digest_and_ntlm)
            " response=\"6629fae49393a05397450978507c4ef1\", opaque=\"5ccc069c\"\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     /* NTLM exposes no reusable password: nothing reported */
-    feed_s(t, FLOW_TOSERVER, "PROPFIND / HTTP/1.1\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIog==\r\n\r\n");
+    feed_s(t, FLOW_TOSERVER,
+           "PROPFIND / HTTP/1.1\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIog==\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
     det_test_end(t);
     ck_assert_uint_eq(det_test_count(t, APP_EVENT_LOGIN), 1);
@@ -641,8 +646,9 @@ START_TEST(test_det_connect_tunnel)
 {
     struct det_test *t = http_flow(8080);
     /* dTpwYXNz = "u:pass" on the CONNECT: proxy credentials */
-    feed_s(t, FLOW_TOSERVER, "CONNECT irc.example.net:6667 HTTP/1.0\r\n"
-                             "Proxy-Authorization: Basic dTpwYXNz\r\n\r\n");
+    feed_s(t, FLOW_TOSERVER,
+           "CONNECT irc.example.net:6667 HTTP/1.0\r\n"
+           "Proxy-Authorization: Basic dTpwYXNz\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.0 200 Connection established\r\n\r\n");
     feed_s(t, FLOW_TOSERVER, "NICK someone\r\nUSER a b c :d\r\n");
     det_test_end(t);
@@ -664,8 +670,9 @@ START_TEST(test_det_connect_refused)
 {
     struct det_test *t = http_flow(3128);
     feed_s(t, FLOW_TOSERVER, "CONNECT h:443 HTTP/1.1\r\nProxy-Authorization: Basic dTp4\r\n\r\n");
-    feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 407 Proxy Authentication Required\r\n"
-                             "Content-Length: 0\r\n\r\n");
+    feed_s(t, FLOW_TOCLIENT,
+           "HTTP/1.1 407 Proxy Authentication Required\r\n"
+           "Content-Length: 0\r\n\r\n");
     det_test_end(t);
     ck_assert_int_eq(det_test_app_proto(t), APP_PROTO_HTTP);
     ck_assert_uint_eq(det_test_count(t, APP_EVENT_TUNNEL), 0);
@@ -678,7 +685,8 @@ END_TEST
 START_TEST(test_det_forward_proxy_is_http)
 {
     struct det_test *t = http_flow(3128);
-    feed_s(t, FLOW_TOSERVER, "GET http://www.example.com/ HTTP/1.1\r\nHost: www.example.com\r\n\r\n");
+    feed_s(t, FLOW_TOSERVER,
+           "GET http://www.example.com/ HTTP/1.1\r\nHost: www.example.com\r\n\r\n");
     feed_s(t, FLOW_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
     det_test_end(t);
     ck_assert_int_eq(det_test_app_proto(t), APP_PROTO_HTTP);

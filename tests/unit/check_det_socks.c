@@ -32,8 +32,8 @@ static void feed_bytes_1(struct det_test *t, enum flow_dir d, const uint8_t *p, 
 }
 
 /* 04 01 | port 80 | 192.0.2.5 | "fd7bcf7b5c9e1d" NUL: SOCKS4 CONNECT with a user id */
-static const uint8_t s4_req[] = {0x04, 0x01, 0x00, 0x50, 0xc0, 0x00, 0x02, 0x05, 'f', 'd', '7',
-                                 'b', 'c', 'f', '7', 'b', '5', 'c', '9', 'e', '1', 'd', 0x00};
+static const uint8_t s4_req[] = {0x04, 0x01, 0x00, 0x50, 0xc0, 0x00, 0x02, 0x05, 'f', 'd', '7', 'b',
+                                 'c',  'f',  '7',  'b',  '5',  'c',  '9',  'e',  '1', 'd', 0x00};
 /* 00 5A | port | ip: request granted */
 static const uint8_t s4_ok[] = {0x00, 0x5a, 0x00, 0x50, 0xc0, 0x00, 0x02, 0x05};
 /* 00 5B: request rejected */
@@ -96,9 +96,8 @@ START_TEST(test_socks4a_hostname_held_data)
 {
     struct det_test *t = socks_flow();
     /* 04 01 | 6667 | 0.0.0.1 | "" NUL | "irc.example.net" NUL, then IRC bytes before the reply */
-    const uint8_t req[] = {0x04, 0x01, 0x1a, 0x0b, 0x00, 0x00, 0x00, 0x01, 0x00,
-                           'i',  'r',  'c',  '.',  'e',  'x',  'a',  'm',  'p',
-                           'l',  'e',  '.',  'n',  'e',  't',  0x00};
+    const uint8_t req[] = {0x04, 0x01, 0x1a, 0x0b, 0x00, 0x00, 0x00, 0x01, 0x00, 'i', 'r', 'c', '.',
+                           'e',  'x',  'a',  'm',  'p',  'l',  'e',  '.',  'n',  'e', 't', 0x00};
     uint8_t both[sizeof(req) + sizeof(inner_get) - 1];
     memcpy(both, req, sizeof(req));
     memcpy(both + sizeof(req), inner_get, sizeof(inner_get) - 1);
@@ -127,8 +126,8 @@ static const uint8_t s5_choose_up[] = {0x05, 0x02};
 static const uint8_t s5_auth[] = {0x01, 0x08, 't', 'e', 's', 't', 'u', 's', 'e', 'r',
                                   0x08, 't',  'e', 's', 't', 'p', 'a', 's', 's'};
 /* 05 01 00 03 | 0b "example.com" | port 80 */
-static const uint8_t s5_req_dom[] = {0x05, 0x01, 0x00, 0x03, 0x0b, 'e', 'x', 'a', 'm', 'p',
-                                     'l',  'e',  '.',  'c',  'o',  'm', 0x00, 0x50};
+static const uint8_t s5_req_dom[] = {0x05, 0x01, 0x00, 0x03, 0x0b, 'e', 'x', 'a',  'm',
+                                     'p',  'l',  'e',  '.',  'c',  'o', 'm', 0x00, 0x50};
 /* 05 00 00 01 | 0.0.0.0 | 0: succeeded */
 static const uint8_t s5_rep_ok[] = {0x05, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
 
@@ -197,11 +196,11 @@ START_TEST(test_socks5_ipv6_target_one_byte_segments)
     /* 05 01 00: no authentication */
     const uint8_t greet[] = {0x05, 0x01, 0x00};
     /* 05 01 00 04 | 2001:db8::1 | port 6667 */
-    const uint8_t req[] = {0x05, 0x01, 0x00, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
-                           0,    0,    0,    0,    0,    0,    0,    1,    0x1a, 0x0b};
+    const uint8_t req[] = {0x05, 0x01, 0x00, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0,    0,
+                           0,    0,    0,    0,    0,    0,    0,    0,    1, 0x1a, 0x0b};
     /* 05 00 00 04 | :: | 0 */
-    const uint8_t rep[] = {0x05, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0, 0,
-                           0,    0,    0,    0,    0, 0, 0, 0, 0, 0};
+    const uint8_t rep[] = {0x05, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0,
+                           0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0};
     feed_bytes_1(t, FLOW_TOSERVER, greet, sizeof(greet));
     feed_bytes_1(t, FLOW_TOCLIENT, (const uint8_t[]){0x05, 0x00}, 2);
     feed_bytes_1(t, FLOW_TOSERVER, req, sizeof(req));
