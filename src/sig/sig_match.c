@@ -226,6 +226,8 @@ static void sig_dir_hist(struct sig_ctx *sc, struct sig_flow *fs, enum flow_dir 
     }
     fs->bytes += h;
     sc->memuse += h;
+    /* the ring holds none of the bytes that passed before it existed */
+    fs->d[dir].valid_from = fs->d[dir].off;
 }
 
 /* Every (signature, content) whose pattern ends at v->hi: arm, verify, alert. */
