@@ -211,6 +211,8 @@ static void det_layer_sig(struct det_call *call, struct det_layer *l, enum flow_
     if (start < l->sig_done[dir]) {
         uint64_t skip = l->sig_done[dir] - start;
 
+        if (skip >= len)
+            return; /* nothing new (an empty piece behind what was matched) */
         if (data)
             data += skip;
         len -= (size_t)skip;
