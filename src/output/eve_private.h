@@ -28,6 +28,9 @@ struct eve {
     FILE *fp;               /* the open file; NULL only if a reopen lost it */
     char *buf;              /* stdio buffer of cfg.eve_buffer_size bytes (NULL: unbuffered) */
     bool warned_write;      /* a write error has been logged (logged once per writer) */
+    char *line;             /* reused buffer an event's JSON line is encoded into, owned */
+    size_t line_len;        /* bytes of the current line in line */
+    size_t line_cap;        /* allocated size of line */
     uint32_t anom_written[STAT__COUNT]; /* anomaly events written per anomaly id */
 };
 
