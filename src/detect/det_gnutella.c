@@ -55,7 +55,11 @@ struct gnut_dir {
     size_t len;                /* bytes used in buf */
     uint64_t skip;             /* bytes of an oversized descriptor still to discard */
     unsigned blocks;           /* header blocks seen (handshake step) */
+    size_t scanned_len;        /* len at the last failed chain search (RESYNC) */
 };
+
+/* New bytes a RESYNC search waits for before scanning again (bounds work on tiny segments). */
+#define GNUT_RESYNC_STEP 64
 
 /* Per-flow state. */
 struct gnut_state {
@@ -579,14 +583,20 @@ static void gnut_run(struct det_call *call, struct gnut_dir *d, enum flow_dir di
                 return;
             }
         } else if (d->mode == GNUT_RESYNC) {
-            long off = gnut_find_chain(d->buf, d->len, LIM_GNUTELLA_RESYNC_CHAIN);
+            long off;
+            if (d->scanned_len && d->len < d->scanned_len + GNUT_RESYNC_STEP &&
+                d->len < sizeof(d->buf))
+                return;
+            off = gnut_find_chain(d->buf, d->len, LIM_GNUTELLA_RESYNC_CHAIN);
             if (off >= 0) {
                 gnut_consume(d, (size_t)off);
+                d->scanned_len = 0;
                 d->mode = GNUT_DESC;
                 continue;
             }
             if (d->len == sizeof(d->buf))
                 gnut_consume(d, d->len / 2);
+            d->scanned_len = d->len;
             return;
         } else {
             d->len = 0;
@@ -605,6 +615,7 @@ static void gnut_parse(struct det_call *call, void *state, enum flow_dir dir, co
     if (flags & STREAM_DATA_GAP) {
         d->len = 0;
         d->skip = 0;
+        d->scanned_len = 0;
         if (d->mode != GNUT_OFF)
             d->mode = GNUT_RESYNC;
         return;
