@@ -15,7 +15,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "eve_private.h"
 #include "imsentry/bytes.h"
@@ -24,12 +23,23 @@
 #define EVE_TS_MIN_SECS (-62167219200LL)
 #define EVE_TS_MAX_SECS 253402300799LL
 
+/* Writes v as n decimal digits, zero-padded, at p. */
+static void eve_put_digits(char *p, unsigned long v, unsigned n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 const char *eve_format_ts(int64_t ts_us, char *buf, size_t len)
 {
+    static const char tmpl[] = "0000-00-00T00:00:00.000000+0000";
+    char out[sizeof(tmpl)];
     int64_t secs = ts_us / 1000000;
     int64_t us = ts_us % 1000000;
-    struct tm tm;
-    time_t t;
+    int64_t days, sod, era, doe, yoe, y, doy, mp;
+    unsigned month, mday;
 
     if (!buf || len == 0)
         return buf;
@@ -45,13 +55,43 @@ const char *eve_format_ts(int64_t ts_us, char *buf, size_t len)
         secs = EVE_TS_MAX_SECS;
         us = 999999;
     }
-    t = (time_t)secs;
-    if (!gmtime_r(&t, &tm)) {
-        snprintf(buf, len, "1970-01-01T00:00:00.000000+0000");
-        return buf;
+    /*
+     * Proleptic Gregorian date of the day, as gmtime_r() gives it, without
+     * its locking and time-zone work (one call per timestamp was ~4k
+     * instructions with snprintf): Hinnant's civil_from_days, exact over the
+     * clamped years 0000-9999.
+     */
+    days = secs / 86400;
+    sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days--;
     }
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)us);
+    days += 719468; /* days from 0000-03-01 to 1970-01-01 */
+    era = (days >= 0 ? days : days - 146096) / 146097;
+    doe = days - era * 146097;                                    /* [0, 146096] */
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365], from March 1 */
+    mp = (5 * doy + 2) / 153;                      /* [0, 11], March = 0 */
+    mday = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    if (month <= 2)
+        y++;
+
+    memcpy(out, tmpl, sizeof(tmpl));
+    eve_put_digits(out, (unsigned long)y, 4);
+    eve_put_digits(out + 5, month, 2);
+    eve_put_digits(out + 8, mday, 2);
+    eve_put_digits(out + 11, (unsigned long)(sod / 3600), 2);
+    eve_put_digits(out + 14, (unsigned long)(sod / 60 % 60), 2);
+    eve_put_digits(out + 17, (unsigned long)(sod % 60), 2);
+    eve_put_digits(out + 20, (unsigned long)us, 6);
+    /* a short buffer gets what snprintf() would have left in it */
+    if (len > sizeof(tmpl))
+        len = sizeof(tmpl);
+    memcpy(buf, out, len - 1);
+    buf[len - 1] = '\0';
     return buf;
 }
 
