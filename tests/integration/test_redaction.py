@@ -77,9 +77,11 @@ def main():
                                 recursive=True) +
                       glob.glob(os.path.join(args.source, "pcaps", "**", "*.pcapng"),
                                 recursive=True))
-    runs = list(real.items()) + [(c, fam.get(c, all_secrets)) for c in captures]
+    # (capture, secrets, whether the secrets are that capture's own list)
+    runs = ([(c, v, True) for c, v in real.items()] +
+            [(c, fam.get(c, all_secrets), c in fam) for c in captures])
     recovered = {}
-    for cap, secrets in runs:
+    for cap, secrets, own in runs:
         run = itlib.run_sensor(args.binary, [cap], timeout=300)
         rel = os.path.relpath(cap, os.path.dirname(args.source))
         rep.check(run.rc in (0, 1) and run.rc >= 0, "%s: sensor exits normally" % rel,
@@ -87,7 +89,8 @@ def main():
         found = leaks(run, secrets)
         rep.check(not found, "%s: no secret in eve.json, stdout or stderr" % rel,
                   "leaked %r" % found)
-        if "[redacted]" in run.eve_raw.decode("utf-8", "replace"):
+        if (own and "[redacted]" in run.eve_raw.decode("utf-8", "replace") and
+                any(len(x) >= MIN_SECRET for x in secrets)):
             recovered[cap] = secrets
 
     # the test can fail: credentials.password clear writes what was recovered
