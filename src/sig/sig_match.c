@@ -274,6 +274,8 @@ void sig_stream(struct sig_ctx *sc, struct flow *f, enum flow_dir dir, enum app_
     struct sig_flow *fs;
     struct sig_dir *d;
     struct sig_view v;
+    const uint32_t *delta;
+    const uint8_t *cls;
     size_t words, h;
     uint32_t state;
 
@@ -306,21 +308,30 @@ void sig_stream(struct sig_ctx *sc, struct flow *f, enum flow_dir dir, enum app_
     v.chunk = data;
     v.lo = d->off - (d->off - d->valid_from < h ? d->off - d->valid_from : h);
     state = d->ac_state;
+    /*
+     * The automaton's tables in locals: through se->ac the compiler reloads
+     * them for every byte (data may alias them), and this loop runs once per
+     * reassembled byte.  Same step as sig_ac_step().
+     */
+    delta = se->ac.delta;
+    cls = se->ac.cls;
     for (size_t i = 0; i < len; i++) {
-        state = sig_ac_step(&se->ac, state, data[i]);
+        state = delta[(state & ~SIG_AC_OUT) + cls[data[i]]];
         if (state & SIG_AC_OUT) {
             v.hi = d->off + i + 1;
             sig_stream_hits(sc, f, fs, dir, proto, tun, state, &v);
         }
     }
     d->ac_state = state;
-    /* Keep the last h bytes: ring position = stream offset mod h. */
+    /* Keep the last h bytes: ring position = stream offset mod h (h is a power of two). */
     if (h) {
         size_t keep = len < h ? len : h;
         uint64_t off = d->off + len - keep;
+        size_t pos = (size_t)(off & (h - 1));
+        size_t first = h - pos < keep ? h - pos : keep;
 
-        for (size_t i = 0; i < keep; i++)
-            d->hist[(off + i) & (h - 1)] = data[len - keep + i];
+        memcpy(d->hist + pos, data + len - keep, first);
+        memcpy(d->hist, data + len - keep + first, keep - first);
     }
     d->off += len;
 }
