@@ -47,6 +47,23 @@ void eve_emit(struct eve *ev, json_t *obj);
  * A new event object holding "timestamp", then "flow_id" when flow_id is not
  * 0, then "event_type".  NULL when out of memory.
  */
+/*
+ * The line buffer, for events written without a jansson tree: reset, append
+ * (each append false when out of memory or, for eve_line_ascii, when s is
+ * not plain printable ASCII without '"' or '\\', which the caller then
+ * leaves to the jansson path), emit.  What they write is what eve_emit()
+ * writes for the same values.
+ */
+void eve_line_reset(struct eve *ev);
+
+bool eve_line_put(struct eve *ev, const char *s, size_t n);
+
+bool eve_line_integer(struct eve *ev, json_int_t v);
+
+bool eve_line_ascii(struct eve *ev, const char *s);
+
+void eve_line_emit(struct eve *ev);
+
 json_t *eve_event_new(int64_t ts_us, uint64_t flow_id, const char *event_type);
 
 /* Suricata's proto text: "TCP", "UDP", "ICMP", "IPv6-ICMP", else the number ("47"). */

@@ -265,7 +265,7 @@ static bool eve_line_reserve(struct eve *ev, size_t n)
 }
 
 /* Appends n bytes to the line buffer. */
-static bool eve_line_put(struct eve *ev, const char *s, size_t n)
+bool eve_line_put(struct eve *ev, const char *s, size_t n)
 {
     if (!eve_line_reserve(ev, n))
         return false;
@@ -388,7 +388,7 @@ static bool eve_line_string(struct eve *ev, const char *str, size_t len)
 }
 
 /* Appends a JSON integer in decimal, as jansson's "%" JSON_INTEGER_FORMAT. */
-static bool eve_line_integer(struct eve *ev, json_int_t v)
+bool eve_line_integer(struct eve *ev, json_int_t v)
 {
     char digits[24];
     size_t n = sizeof(digits);
@@ -461,6 +461,30 @@ static bool eve_line_value(struct eve *ev, json_t *v, unsigned depth)
     }
 }
 
+bool eve_line_ascii(struct eve *ev, const char *s)
+{
+    size_t n = strlen(s);
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+
+        if (b < 0x20 || b > 0x7E || b == '"' || b == '\\')
+            return false;
+    }
+    if (!eve_line_reserve(ev, n + 2))
+        return false;
+    ev->line[ev->line_len++] = '"';
+    memcpy(ev->line + ev->line_len, s, n);
+    ev->line_len += n;
+    ev->line[ev->line_len++] = '"';
+    return true;
+}
+
+void eve_line_reset(struct eve *ev)
+{
+    ev->line_len = 0;
+}
+
 /* Writes len bytes of line and a newline to the file, counting the event or the failure. */
 static void eve_write_line(struct eve *ev, const char *line, size_t len)
 {
@@ -471,6 +495,11 @@ static void eve_write_line(struct eve *ev, const char *line, size_t len)
     } else {
         eve_count(ev, STAT_EVE_EVENTS);
     }
+}
+
+void eve_line_emit(struct eve *ev)
+{
+    eve_write_line(ev, ev->line, ev->line_len);
 }
 
 void eve_emit(struct eve *ev, json_t *obj)

@@ -682,6 +682,71 @@ START_TEST(test_flow_event)
 }
 END_TEST
 
+/* Reads the whole of a small file into buf (NUL-terminated); returns its length. */
+static size_t read_text(const char *path, char *buf, size_t len)
+{
+    FILE *fp = fopen(path, "r");
+    size_t n;
+
+    ck_assert_ptr_nonnull(fp);
+    n = fread(buf, 1, len - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return n;
+}
+
+/*
+ * The exact bytes of flow events: the direct line writer (plain ASCII
+ * values) and the jansson tree it falls back to (a community_id that is not
+ * plain ASCII) must both write Suricata's key order, compact separators and
+ * jansson's escapes.
+ */
+START_TEST(test_flow_event_exact_line)
+{
+    /* sample_flow() with two VLANs, and the same flow as ICMP with an odd community_id */
+    static const char want[] =
+        "{\"timestamp\":\"2002-04-16T12:01:30.500000+0000\",\"flow_id\":1234567890123,"
+        "\"event_type\":\"flow\",\"vlan\":[100,4094],\"src_ip\":\"10.20.30.40\","
+        "\"src_port\":3312,\"dest_ip\":\"192.0.2.10\",\"dest_port\":1080,\"proto\":\"TCP\","
+        "\"community_id\":\"1:hO+sN4H+MG5MY/8hIrXPqc4ZQz0=\",\"app_proto\":\"icq\","
+        "\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,\"bytes_toserver\":900,"
+        "\"bytes_toclient\":400,\"start\":\"2002-04-16T12:00:00.000000+0000\","
+        "\"end\":\"2002-04-16T12:01:30.500000+0000\",\"age\":90,\"state\":\"closed\","
+        "\"reason\":\"timeout\",\"alerted\":false},\"tcp\":{\"tcp_flags\":\"1f\","
+        "\"tcp_flags_ts\":\"1b\",\"tcp_flags_tc\":\"16\",\"syn\":true,\"fin\":true,"
+        "\"rst\":true,\"psh\":true,\"ack\":true}}\n"
+        /* é (U+00E9) kept as UTF-8, '"' and '\\' escaped, 0xFF as the text \xFF, TAB as \t */
+        "{\"timestamp\":\"2002-04-16T12:01:30.500000+0000\",\"flow_id\":1234567890123,"
+        "\"event_type\":\"flow\",\"vlan\":[100,4094],\"src_ip\":\"10.20.30.40\","
+        "\"dest_ip\":\"192.0.2.10\",\"proto\":\"ICMP\",\"icmp_type\":3312,\"icmp_code\":1080,"
+        "\"community_id\":\"1:\xc3\xa9\\\"\\\\\\\\xFF\\t\",\"app_proto\":\"icq\","
+        "\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,\"bytes_toserver\":900,"
+        "\"bytes_toclient\":400,\"start\":\"2002-04-16T12:00:00.000000+0000\","
+        "\"end\":\"2002-04-16T12:01:30.500000+0000\",\"age\":90,\"state\":\"closed\","
+        "\"reason\":\"timeout\",\"alerted\":true}}\n";
+    char dir[64], path[128], got[4096];
+    struct config cfg;
+    struct flow f;
+    struct eve *ev;
+
+    test_config(&cfg);
+    ev = open_tmp(dir, sizeof(dir), path, sizeof(path), &cfg, NULL);
+    sample_flow(&f);
+    f.vlan_count = 2;
+    f.vlan[1] = 4094;
+    eve_write_flow(ev, &f);
+    f.proto = 1;
+    f.alerted = true;
+    /* "1:" U+00E9, a quote, a backslash, an invalid byte 0xFF, a TAB */
+    snprintf(f.community_id, sizeof(f.community_id), "1:\xc3\xa9\"\\\xff\t");
+    eve_write_flow(ev, &f);
+    eve_close(ev);
+    read_text(path, got, sizeof(got));
+    ck_assert_str_eq(got, want);
+    rm_tree(dir);
+}
+END_TEST
+
 START_TEST(test_flow_event_variants)
 {
     char dir[64], path[128];
@@ -1241,6 +1306,7 @@ static Suite *output_suite(void)
     tcase_add_test(tc, test_null_writer_is_harmless);
     tcase_add_test(tc, test_flow_event);
     tcase_add_test(tc, test_flow_event_variants);
+    tcase_add_test(tc, test_flow_event_exact_line);
     tcase_add_test(tc, test_switches_off);
     tcase_add_test(tc, test_alert_event);
     tcase_add_test(tc, test_alert_to_client);
