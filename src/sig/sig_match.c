@@ -37,6 +37,9 @@
 #include "imsentry/err.h"
 #include "imsentry/stream.h"
 
+/* Bytes sig_stream() steps between two tests for a match (the steps are written out). */
+#define SIG_SCAN_UNROLL 4
+
 struct sig_ctx *sig_ctx_new(const struct sig_engine *se, const struct config *cfg, struct stats *st,
                             struct eve *ev)
 {
@@ -276,7 +279,7 @@ void sig_stream(struct sig_ctx *sc, struct flow *f, enum flow_dir dir, enum app_
     struct sig_view v;
     const uint32_t *delta;
     const uint8_t *cls;
-    size_t words, h;
+    size_t words, h, i;
     uint32_t state;
 
     if (!sc || !f || !sc->se || !sc->se->has_content || (unsigned)dir > FLOW_TOCLIENT)
@@ -315,8 +318,34 @@ void sig_stream(struct sig_ctx *sc, struct flow *f, enum flow_dir dir, enum app_
      */
     delta = se->ac.delta;
     cls = se->ac.cls;
-    for (size_t i = 0; i < len; i++) {
-        state = delta[(state & ~SIG_AC_OUT) + cls[data[i]]];
+    i = 0;
+    /*
+     * Four steps, then one test: patterns end at few bytes.  When one of
+     * the four ends a pattern they are stepped again one at a time, to
+     * report each end in order.  (size_t) before the add spares a
+     * zero-extension per byte.
+     */
+    while (len - i >= SIG_SCAN_UNROLL) {
+        uint32_t s0 = delta[(size_t)(state & ~SIG_AC_OUT) + cls[data[i]]];
+        uint32_t s1 = delta[(size_t)(s0 & ~SIG_AC_OUT) + cls[data[i + 1]]];
+        uint32_t s2 = delta[(size_t)(s1 & ~SIG_AC_OUT) + cls[data[i + 2]]];
+        uint32_t s3 = delta[(size_t)(s2 & ~SIG_AC_OUT) + cls[data[i + 3]]];
+
+        if (!((s0 | s1 | s2 | s3) & SIG_AC_OUT)) {
+            state = s3;
+            i += SIG_SCAN_UNROLL;
+            continue;
+        }
+        for (size_t end = i + SIG_SCAN_UNROLL; i < end; i++) {
+            state = delta[(size_t)(state & ~SIG_AC_OUT) + cls[data[i]]];
+            if (state & SIG_AC_OUT) {
+                v.hi = d->off + i + 1;
+                sig_stream_hits(sc, f, fs, dir, proto, tun, state, &v);
+            }
+        }
+    }
+    for (; i < len; i++) {
+        state = delta[(size_t)(state & ~SIG_AC_OUT) + cls[data[i]]];
         if (state & SIG_AC_OUT) {
             v.hi = d->off + i + 1;
             sig_stream_hits(sc, f, fs, dir, proto, tun, state, &v);
