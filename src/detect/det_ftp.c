@@ -159,10 +159,17 @@ static enum probe_result ftp_probe_replies(struct bcur *c, const struct cred_spa
     }
 }
 
-/* Client side: command lines. */
-static enum probe_result ftp_probe_commands(struct bcur *c, const struct cred_span *first)
+/*
+ * Client side: command lines.  Commands FTP shares with POP3 (USER, PASS,
+ * QUIT ...) decide nothing alone; when the server's side is never seen
+ * (one-sided capture) a USER then PASS sent to an FTP port hint is taken as
+ * FTP: the content fits FTP and the port only breaks the tie with POP3.
+ */
+static enum probe_result ftp_probe_commands(struct bcur *c, const struct cred_span *first,
+                                            bool ftp_port)
 {
     struct cred_span line = *first;
+    bool seen_user = false;
 
     for (;;) {
         struct bcur lc;
@@ -183,9 +190,25 @@ static enum probe_result ftp_probe_commands(struct bcur *c, const struct cred_sp
         }
         if (!ftp_in_list(&cmd, ftp_shared_cmds))
             return PROBE_NO;
+        if (cred_token_eq(cmd.p, cmd.len, "USER"))
+            seen_user = true;
+        else if (cred_token_eq(cmd.p, cmd.len, "PASS") && seen_user && ftp_port)
+            return PROBE_MATCH;
         if (!cred_probe_line(c, &line))
             return PROBE_MORE;
     }
+}
+
+/* True when the port the client's commands go to is one of FTP's port hints. */
+static bool ftp_dest_is_ftp_port(const struct det_call *call, enum flow_dir dir)
+{
+    const struct flow *f = det_flow(call);
+    uint16_t port = dir == FLOW_TOSERVER ? f->srv_port : f->cli_port;
+
+    for (size_t i = 0; i < sizeof(ftp_ports) / sizeof(ftp_ports[0]); i++)
+        if (ftp_ports[i] == port)
+            return true;
+    return false;
 }
 
 static enum probe_result ftp_probe(struct det_call *call, enum flow_dir dir, const uint8_t *buf,
@@ -203,7 +226,9 @@ static enum probe_result ftp_probe(struct det_call *call, enum flow_dir dir, con
         if (r == PROBE_MATCH)
             det_set_client(call, ftp_other(dir));
     } else {
-        r = ftp_probe_commands(&c, &first);
+        r = ftp_probe_commands(&c, &first,
+                               !det_flow(call)->pkts[ftp_other(dir)] &&
+                                   ftp_dest_is_ftp_port(call, dir));
         if (r == PROBE_MATCH)
             det_set_client(call, dir);
     }

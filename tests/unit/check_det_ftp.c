@@ -74,6 +74,40 @@ START_TEST(test_login_success)
 }
 END_TEST
 
+/* One-sided capture: only the client's USER/PASS to port 21 (shared with POP3). */
+START_TEST(test_one_sided_on_ftp_port)
+{
+    struct det_test *t = new_ftp();
+    const struct det_test_event *e;
+
+    feed(t, C2S, "USER alice\r\n");
+    feed(t, C2S, "PASS s3cret-stream\r\n");
+    feed(t, C2S, "QUIT\r\n");
+    det_test_end(t);
+    ck_assert_int_eq(det_test_app_proto(t), APP_PROTO_FTP);
+    ck_assert_uint_eq(det_test_count(t, APP_EVENT_LOGIN), 1);
+    e = login(t, 0);
+    ck_assert_str_eq(det_test_fact(e, APP_FACT_USERNAME), "alice");
+    ck_assert_str_eq(det_test_fact(e, APP_FACT_LOGIN_OUTCOME), "unknown");
+    det_test_free(t);
+}
+END_TEST
+
+/* The same shared commands to a port that is no FTP hint decide nothing. */
+START_TEST(test_one_sided_other_port_not_claimed)
+{
+    struct det_test *t = det_test_new("ftp", 6, 40000, 110);
+
+    ck_assert_ptr_nonnull(t);
+    feed(t, C2S, "USER alice\r\n");
+    feed(t, C2S, "PASS s3cret\r\n");
+    det_test_end(t);
+    ck_assert_int_ne(det_test_app_proto(t), APP_PROTO_FTP);
+    ck_assert_uint_eq(det_test_count(t, APP_EVENT_LOGIN), 0);
+    det_test_free(t);
+}
+END_TEST
+
 START_TEST(test_failure_then_retry)
 {
     struct det_test *t = new_ftp();
@@ -256,8 +290,10 @@ END_TEST
 
 START_TEST(test_client_side_only)
 {
-    struct det_test *t = new_ftp();
+    /* a port that is no FTP hint, so only the content can decide */
+    struct det_test *t = det_test_new("ftp", 6, 40000, 2222);
 
+    ck_assert_ptr_nonnull(t);
     /* USER/PASS are shared with POP3; SYST settles it */
     feed(t, C2S, "USER gina\r\nPASS pw\r\n");
     ck_assert_int_ne(det_test_app_proto(t), APP_PROTO_FTP);
@@ -315,6 +351,8 @@ static Suite *det_ftp_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, test_login_success);
+    tcase_add_test(tc, test_one_sided_on_ftp_port);
+    tcase_add_test(tc, test_one_sided_other_port_not_claimed);
     tcase_add_test(tc, test_failure_then_retry);
     tcase_add_test(tc, test_pending_at_end_is_unknown);
     tcase_add_test(tc, test_user_refused_before_pass);
