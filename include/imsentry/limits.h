@@ -144,22 +144,6 @@
 #define LIM_CFG_STREAM_SEGS_MAX (1u << 24)
 /* ---- end of stream config block ---- */
 
-/*
- * ---- stream config block (stream: and host-os-policy: keys; owned by the
- * stream config engineer) ----
- */
-/* host-os-policy: most CIDR blocks over all policies (= STREAM_MAX_HOST_POLICIES). */
-#define LIM_HOST_POLICIES 64
-/* stream.stream-memcap range, bytes (at least a few pool blocks; fits uint32). */
-#define LIM_CFG_STREAM_DIR_MEMCAP_MIN (16u * 1024)
-#define LIM_CFG_STREAM_DIR_MEMCAP_MAX (1024u * 1024 * 1024)
-/* stream.depth upper bound, bytes (0 = unlimited). */
-#define LIM_CFG_STREAM_DEPTH_MAX (1024u * 1024 * 1024)
-/* stream.max-segments range (pieces per direction). */
-#define LIM_CFG_STREAM_SEGS_MIN 16
-#define LIM_CFG_STREAM_SEGS_MAX (1u << 24)
-/* ---- end of stream config block ---- */
-
 /* ---- decode block (src/decode; owned by the decode engineer) ---- */
 /* Most 802.1Q/802.1ad tags on one frame (Suricata's limit; more is vlan.too_many_layers). */
 #define LIM_VLAN_LAYERS 3
