@@ -336,8 +336,11 @@ static void det_layer_claim(struct det_call *call, struct det_layer *l, unsigned
     l->det_idx = idx;
     l->det_state = state;
     det_layer_set_proto(call, l, det->proto);
-    det_presence(&sub, det, det->proto, dir);
+    /* presence names the protocol as the probed bytes refine it (an OSCAR sign-on with a
+     * numeric UIN is ICQ, not AIM), so it is reported after those bytes are parsed */
     det_layer_replay(call, l);
+    if (l->state == DET_LAYER_CLAIMED)
+        det_presence(&sub, det, l->proto, dir);
 }
 
 /* Every candidate is out (said NO on both sides). */
