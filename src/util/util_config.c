@@ -16,6 +16,7 @@
 #include "imsentry/config.h"
 #include "imsentry/err.h"
 #include "imsentry/log.h"
+#include "imsentry/yaml_util.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -421,15 +422,9 @@ static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, c
 static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, const char *fmt, ...)
 {
     va_list ap;
-    int n;
 
-    if (!p->err || p->errlen == 0)
-        return rc;
-    n = snprintf(p->err, p->errlen, "%s:%zu:%zu: ", p->name, line, col);
-    if (n < 0 || (size_t)n >= p->errlen)
-        return rc;
     va_start(ap, fmt);
-    vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+    rc = ims_yaml_verror(p->err, p->errlen, p->name, line, col, rc, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -441,34 +436,13 @@ static int cfg_error_at(struct cfg_parser *p, size_t line, size_t col, int rc, c
 /* Copies a scalar for a message: printable ASCII only, cut at CFG_QUOTE_MAX. */
 static const char *cfg_quote(const yaml_event_t *ev, char *out, size_t outlen)
 {
-    size_t n = 0, len = ev->data.scalar.length;
-    const unsigned char *v = ev->data.scalar.value;
-
-    for (size_t i = 0; i < len && n + 4 < outlen; i++) {
-        if (i == CFG_QUOTE_MAX) {
-            memcpy(out + n, "...", 3);
-            n += 3;
-            break;
-        }
-        out[n++] = (v[i] >= 0x20 && v[i] < 0x7f) ? (char)v[i] : '?';
-    }
-    out[n] = '\0';
-    return out;
+    return ims_yaml_quote(ev, CFG_QUOTE_MAX, out, outlen);
 }
 
 /* How a node looks, for "expected X, got Y". */
 static const char *cfg_kind(const yaml_event_t *ev)
 {
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        return "a scalar";
-    case YAML_SEQUENCE_START_EVENT:
-        return "a sequence";
-    case YAML_MAPPING_START_EVENT:
-        return "a mapping";
-    default:
-        return "nothing";
-    }
+    return ims_yaml_kind(ev);
 }
 
 /* What a key wants, for "expected X". */
