@@ -39,6 +39,14 @@ void detect_udp(struct detect_ctx *dc, struct flow *f, enum flow_dir dir,
 /* The flow ends: detectors report what is pending (logins with no reply ...), state is freed. */
 void detect_flow_end(struct detect_ctx *dc, struct flow *f);
 
+/*
+ * Per-flow memory accounting: fn is told the bytes of detector state each
+ * claim takes (delta > 0) and each flow end gives back, so the worker can
+ * count them in flow.memuse and the flow memcap bounds them.
+ */
+void detect_ctx_set_mem_cb(struct detect_ctx *dc, void (*fn)(void *user, int64_t delta),
+                           void *user);
+
 /* Packet time now (the worker calls this before each packet so events carry its time). */
 void detect_set_time(struct detect_ctx *dc, int64_t ts_us);
 

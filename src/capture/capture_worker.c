@@ -45,6 +45,15 @@ static void worker_stream_data(void *user, struct flow *f, enum flow_dir dir,
     detect_stream_data(w->det, f, dir, data, len, flags);
 }
 
+/* Detector state counts against flow.memcap, so LRU eviction bounds it. */
+static void worker_detect_mem(void *user, int64_t delta)
+{
+    struct worker *w = user;
+
+    if (w->ft)
+        flow_table_mem_add(w->ft, delta);
+}
+
 static void worker_stream_event(void *user, struct flow *f, enum stat_id id)
 {
     struct worker *w = user;
@@ -125,6 +134,7 @@ struct worker *worker_new(const struct config *cfg, struct eve *ev, const struct
     w->ft = flow_table_new(cfg, &w->stats, worker_flow_end, w);
     if (!w->ft)
         goto out_detect;
+    detect_ctx_set_mem_cb(w->det, worker_detect_mem, w);
     return w;
 
 out_detect:
@@ -150,6 +160,7 @@ void worker_free(struct worker *w)
     if (!w)
         return;
     flow_table_free(w->ft); /* ends every flow through stream, detect and sig first */
+    w->ft = NULL;
     detect_ctx_free(w->det);
     sig_ctx_free(w->sig);
     stream_ctx_free(w->sc);

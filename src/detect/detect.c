@@ -73,6 +73,20 @@ void detect_ctx_set_table(struct detect_ctx *dc, const struct detector *const *t
     }
 }
 
+void detect_ctx_set_mem_cb(struct detect_ctx *dc, void (*fn)(void *user, int64_t delta),
+                           void *user)
+{
+    dc->mem_fn = fn;
+    dc->mem_user = user;
+}
+
+/* Reports detector state bytes taken (delta > 0) or given back to the flow memory budget. */
+static void det_mem(struct detect_ctx *dc, int64_t delta)
+{
+    if (dc->mem_fn)
+        dc->mem_fn(dc->mem_user, delta);
+}
+
 void detect_ctx_set_event_hook(struct detect_ctx *dc,
                                void (*fn)(void *user, const struct flow *f,
                                           const struct app_event *ev),
@@ -335,6 +349,7 @@ static void det_layer_claim(struct det_call *call, struct det_layer *l, unsigned
     l->state = DET_LAYER_CLAIMED;
     l->det_idx = idx;
     l->det_state = state;
+    det_mem(call->dc, (int64_t)det->state_size);
     det_layer_set_proto(call, l, det->proto);
     /* presence names the protocol as the probed bytes refine it (an OSCAR sign-on with a
      * numeric UIN is ICQ, not AIM), so it is reported after those bytes are parsed */
@@ -564,6 +579,7 @@ void det_layer_end(struct det_call *call, struct det_layer *l)
             det->free(l->det_state);
         free(l->det_state);
         l->det_state = NULL;
+        det_mem(dc, -(int64_t)det->state_size);
         l->state = DET_LAYER_FAILED; /* ended: nothing to call any more */
     }
     if ((unsigned)l->proto < APP_PROTO__COUNT && det_flow_stat[l->proto] != STAT__COUNT)

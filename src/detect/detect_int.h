@@ -50,6 +50,8 @@ struct detect_ctx {
     detect_event_hook_fn hook; /* event observer (tests), may be NULL */
     void *hook_user;          /* its argument */
     detect_stream_hook_fn stream_hook; /* stream observer (tests), may be NULL */
+    void (*mem_fn)(void *user, int64_t delta); /* per-flow memory accounting, may be NULL */
+    void *mem_user;           /* its argument */
     struct det_bf_tracker *bf; /* brute-force trackers (cfg->bf_max_trackers) */
     uint32_t n_bf;            /* slots in bf */
 };
