@@ -394,6 +394,7 @@ static bool ymsg_http_inspect(struct det_call *call, const struct http_msg *msg)
     if (msg->host.len)
         app_event_add(&ev, APP_FACT_SERVER, msg->host.p, msg->host.len);
     det_emit(call, &ev);
+    explicit_bzero(pass, sizeof(pass)); /* the secret leaves no copy behind on the stack */
     return true;
 }
 
