@@ -7,6 +7,7 @@
 #define IMSENTRY_YAML_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <yaml.h>
@@ -23,5 +24,23 @@ const char *ims_yaml_quote(const yaml_event_t *ev, size_t max, char *out, size_t
 
 /* How a node looks: "a scalar", "a sequence", "a mapping" or "nothing". */
 const char *ims_yaml_kind(const yaml_event_t *ev);
+
+/*
+ * Describes libyaml's parse failure in err as "name:line:col: problem"
+ * (reader errors carry only a byte offset into buf/len, turned into a line
+ * and column here) and returns IMS_EPARSE, or IMS_ENOMEM for a memory error.
+ */
+int ims_yaml_parser_error(const yaml_parser_t *yp, const unsigned char *buf, size_t len,
+                          const char *name, char *err, size_t errlen);
+
+/*
+ * Next event, refusing aliases (0, or a negative IMS_E* with err filled as
+ * above).  On success the caller deletes ev.
+ */
+int ims_yaml_next(yaml_parser_t *yp, yaml_event_t *ev, const unsigned char *buf, size_t len,
+                  const char *name, char *err, size_t errlen);
+
+/* An empty plain scalar, "~", "null", "Null" or "NULL": a key with nothing after it. */
+bool ims_yaml_is_null(const yaml_event_t *ev);
 
 #endif

@@ -67,53 +67,15 @@ static const char *sl_kind(const yaml_event_t *ev)
     return ims_yaml_kind(ev);
 }
 
-static int sl_yaml_error(struct sl *p)
-{
-    const yaml_parser_t *yp = &p->yp;
-    const char *problem = yp->problem ? yp->problem : "YAML error";
-
-    if (yp->error == YAML_MEMORY_ERROR)
-        return sl_error_at(p, 1, 1, IMS_ENOMEM, "out of memory");
-    if (yp->error == YAML_READER_ERROR) {
-        size_t line = 1, col = 1, end = yp->problem_offset < p->len ? yp->problem_offset : p->len;
-
-        for (size_t i = 0; i < end; i++) {
-            if (p->buf[i] == '\n') {
-                line++;
-                col = 1;
-            } else if ((p->buf[i] & 0xc0) != 0x80) {
-                col++;
-            }
-        }
-        return sl_error_at(p, line, col, IMS_EPARSE, "%s", problem);
-    }
-    if (yp->context)
-        return sl_error(p, yp->problem_mark, IMS_EPARSE, "%s (%s)", problem, yp->context);
-    return sl_error(p, yp->problem_mark, IMS_EPARSE, "%s", problem);
-}
-
 /* Next event; aliases refused.  On success the caller deletes ev. */
 static int sl_next(struct sl *p, yaml_event_t *ev)
 {
-    yaml_mark_t m;
-
-    if (!yaml_parser_parse(&p->yp, ev))
-        return sl_yaml_error(p);
-    if (ev->type == YAML_ALIAS_EVENT) {
-        m = ev->start_mark;
-        yaml_event_delete(ev);
-        return sl_error(p, m, IMS_EPARSE, "aliases are not supported");
-    }
-    return 0;
+    return ims_yaml_next(&p->yp, ev, p->buf, p->len, p->name, p->err, p->errlen);
 }
 
 static bool sl_is_null(const yaml_event_t *ev)
 {
-    const char *v = (const char *)ev->data.scalar.value;
-
-    if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcasecmp(v, "null") == 0;
+    return ims_yaml_is_null(ev);
 }
 
 /* True when the scalar equals s. */

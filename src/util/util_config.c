@@ -468,63 +468,16 @@ static const char *cfg_want(enum cfg_type t)
     }
 }
 
-/* Reports libyaml's own error (syntax, encoding, memory). */
-static int cfg_yaml_error(struct cfg_parser *p)
-{
-    const yaml_parser_t *yp = &p->yp;
-    const char *problem = yp->problem ? yp->problem : "YAML error";
-
-    if (yp->error == YAML_MEMORY_ERROR) {
-        if (p->err && p->errlen)
-            snprintf(p->err, p->errlen, "%s: out of memory", p->name);
-        return IMS_ENOMEM;
-    }
-    if (yp->error == YAML_READER_ERROR) {
-        /* The reader gives a byte offset only: count lines and characters up to it. */
-        size_t line = 1, col = 1, end = yp->problem_offset < p->len ? yp->problem_offset : p->len;
-
-        for (size_t i = 0; i < end; i++) {
-            if (p->buf[i] == '\n') {
-                line++;
-                col = 1;
-            } else if ((p->buf[i] & 0xc0) != 0x80) {
-                col++;
-            }
-        }
-        if (yp->problem_value != -1)
-            return cfg_error_at(p, line, col, IMS_EPARSE, "%s (#%X)", problem,
-                                (unsigned)yp->problem_value);
-        return cfg_error_at(p, line, col, IMS_EPARSE, "%s", problem);
-    }
-    if (yp->context)
-        return cfg_error(p, yp->problem_mark, IMS_EPARSE, "%s (%s)", problem, yp->context);
-    return cfg_error(p, yp->problem_mark, IMS_EPARSE, "%s", problem);
-}
-
 /* Next event; aliases are refused.  On success the caller deletes ev. */
 static int cfg_next(struct cfg_parser *p, yaml_event_t *ev)
 {
-    yaml_mark_t m;
-
-    if (!yaml_parser_parse(&p->yp, ev))
-        return cfg_yaml_error(p);
-    if (ev->type == YAML_ALIAS_EVENT) {
-        m = ev->start_mark;
-        yaml_event_delete(ev);
-        return cfg_error(p, m, IMS_EPARSE, "aliases are not supported");
-    }
-    return 0;
+    return ims_yaml_next(&p->yp, ev, p->buf, p->len, p->name, p->err, p->errlen);
 }
 
 /* An empty plain scalar, "~" or "null": a key with nothing after it. */
 static bool cfg_is_null(const yaml_event_t *ev)
 {
-    const char *v = (const char *)ev->data.scalar.value;
-
-    if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-           strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+    return ims_yaml_is_null(ev);
 }
 
 /* ---- scalar values ---- */
